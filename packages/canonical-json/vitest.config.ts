@@ -1,0 +1,3 @@
+import { weftProject } from "../../vitest.shared.js";
+
+export default weftProject("@weft/canonical-json");

@@ -1,0 +1,33 @@
+import { readdirSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineProject, type UserWorkspaceConfig } from "vitest/config";
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** Maps every `@weft/<dir>` package to its TypeScript source entry. */
+function workspaceAliases(): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const dir of readdirSync(join(root, "packages"))) {
+    const entry = join(root, "packages", dir, "src", "index.ts");
+    if (existsSync(entry)) aliases[`@weft/${dir}`] = entry;
+  }
+  return aliases;
+}
+
+/**
+ * The vitest project config every package uses: unit tests beside the code
+ * (`src/**\/*.test.ts`), fixture and property tests in `test/`, benchmarks in
+ * `bench/` (run only by `pnpm bench`).
+ */
+export function weftProject(name: string, extra: UserWorkspaceConfig["test"] = {}): UserWorkspaceConfig {
+  return defineProject({
+    resolve: { alias: workspaceAliases() },
+    test: {
+      name,
+      include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+      benchmark: { include: ["bench/**/*.bench.ts"] },
+      ...extra,
+    },
+  });
+}
