@@ -5,12 +5,17 @@ import { defineProject, type UserWorkspaceConfig } from "vitest/config";
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-/** Maps every `@weft/<dir>` package to its TypeScript source entry. */
-function workspaceAliases(): Record<string, string> {
-  const aliases: Record<string, string> = {};
+/**
+ * Maps every `@weft/<dir>` package to its TypeScript source entry, and a
+ * subpath export `@weft/<dir>/<name>` to `src/<name>.ts`.
+ */
+function workspaceAliases(): { find: RegExp; replacement: string }[] {
+  const aliases: { find: RegExp; replacement: string }[] = [];
   for (const dir of readdirSync(join(root, "packages"))) {
-    const entry = join(root, "packages", dir, "src", "index.ts");
-    if (existsSync(entry)) aliases[`@weft/${dir}`] = entry;
+    const src = join(root, "packages", dir, "src");
+    if (!existsSync(join(src, "index.ts"))) continue;
+    aliases.push({ find: new RegExp(`^@weft/${dir}$`), replacement: join(src, "index.ts") });
+    aliases.push({ find: new RegExp(`^@weft/${dir}/([a-z-]+)$`), replacement: join(src, "$1.ts") });
   }
   return aliases;
 }

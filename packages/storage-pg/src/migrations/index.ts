@@ -1,0 +1,16 @@
+// The schema, one file per migration. IDs sort in application order; a new
+// migration gets a new file and a line here — never edit one that has shipped.
+// Ranges by area keep concurrent work from colliding: 0001–0099 core
+// (accounts, rooms, events, sync), 0100+ E2EE, 0200+ push, 0300+ media.
+
+import { CORE_ACCOUNTS } from "./0001-accounts.js";
+
+/** One schema change. */
+export interface Migration {
+  /** Sortable, unique, e.g. `"0001-accounts"`. */
+  readonly id: string;
+  readonly sql: string;
+}
+
+/** Every migration, in order. */
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS];
