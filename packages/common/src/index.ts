@@ -26,3 +26,24 @@ export type {
   Pdu,
   StatePdu,
 } from "./pdu.js";
+export {
+  MAX_IDENTIFIER_BYTES,
+  utf8ByteLength,
+  isServerName,
+  parseServerName,
+  serverNameParts,
+  isUserId,
+  parseUserId,
+  userIdParts,
+  buildUserId,
+  isRoomId,
+  parseRoomId,
+  isRoomAlias,
+  parseRoomAlias,
+  isEventId,
+  parseEventId,
+  serverNameOf,
+} from "./identifiers.js";
+export type { UserId, RoomId, EventId, RoomAlias, ServerName, UserIdOptions, ServerNameParts } from "./identifiers.js";
+export { redactEvent, protectedContentKeys } from "./redaction.js";
+export type { RedactedEvent } from "./redaction.js";
