@@ -1,0 +1,91 @@
+// One notifier wakes every kind of long poll (/sync, and later sliding sync).
+// Writers call `notify(keys)` after they commit; waiters block on the keys
+// they care about (a user ID, a room ID, …) until one is notified, a timeout
+// passes, or their signal aborts. Across processes sharing one PostgreSQL the
+// wake-ups travel through NOTIFY on one channel.
+
+import { randomUUID } from "node:crypto";
+import type { Database } from "@weft/storage-pg";
+
+const CHANNEL = "weft_wakeup";
+
+interface Waiter {
+  readonly keys: readonly string[];
+  resolve(woken: boolean): void;
+}
+
+/** Wakes long polls when the data they wait for changes. */
+export class Notifier {
+  readonly #waiters = new Map<string, Set<Waiter>>();
+  readonly #processId = randomUUID();
+  #db: Database | undefined;
+
+  /**
+   * Relays wake-ups through the database so other server processes see them
+   * (PostgreSQL only; PGlite has a single process).
+   */
+  async connect(db: Database): Promise<void> {
+    if (db.kind !== "postgres") return;
+    this.#db = db;
+    await db.listen(CHANNEL, (payload) => {
+      try {
+        const message = JSON.parse(payload) as { from: string; keys: string[] };
+        if (message.from !== this.#processId) this.#wake(message.keys);
+      } catch {
+        // A malformed payload is not ours to act on.
+      }
+    });
+  }
+
+  /** Wakes every waiter on any of `keys`, here and in other processes. */
+  notify(keys: readonly string[]): void {
+    if (keys.length === 0) return;
+    this.#wake(keys);
+    if (this.#db) {
+      const payload = JSON.stringify({ from: this.#processId, keys });
+      // NOTIFY payloads are limited to 8000 bytes; a large fan-out is split.
+      if (payload.length < 7900) void this.#db.query("SELECT pg_notify($1, $2)", [CHANNEL, payload]).catch(() => undefined);
+      else for (const key of keys) void this.#db.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.#processId, keys: [key] })]).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Resolves `true` when one of `keys` is notified, `false` on timeout or abort.
+   * Callers check for new data before waiting and again after waking.
+   */
+  wait(keys: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted || timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const finish = (woken: boolean): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        for (const key of keys) {
+          const set = this.#waiters.get(key);
+          set?.delete(waiter);
+          if (set?.size === 0) this.#waiters.delete(key);
+        }
+        resolve(woken);
+      };
+      const waiter: Waiter = { keys, resolve: finish };
+      const onAbort = (): void => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      for (const key of keys) {
+        let set = this.#waiters.get(key);
+        if (!set) this.#waiters.set(key, (set = new Set()));
+        set.add(waiter);
+      }
+    });
+  }
+
+  /** Ends every wait (shutdown). */
+  closeAll(): void {
+    for (const set of [...this.#waiters.values()]) for (const waiter of [...set]) waiter.resolve(false);
+  }
+
+  #wake(keys: readonly string[]): void {
+    const woken = new Set<Waiter>();
+    for (const key of keys) for (const waiter of this.#waiters.get(key) ?? []) woken.add(waiter);
+    for (const waiter of woken) waiter.resolve(true);
+  }
+}
