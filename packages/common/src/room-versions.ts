@@ -29,8 +29,17 @@ export interface EventFormatRules {
   readonly referencePairs: boolean;
   /** Since v12: the room ID is `!` + the create event's reference hash (URL-safe), and the create event has no `room_id`. */
   readonly roomIdIsCreateEventHash: boolean;
-  /** Since v11: `redacts` lives in `content` of `m.room.redaction` (the top-level key is kept for compatibility). */
+  /**
+   * Since v11: `redacts` lives in `content` of `m.room.redaction` instead of at the
+   * top level. (Servers still add a top-level `redacts` when serving such events
+   * to clients, and `content.redacts` for older versions — a client-API concern.)
+   */
   readonly redactsInContent: boolean;
+  /**
+   * v1–2: events must also be signed by the server named in `event_id`
+   * (https://spec.matrix.org/v1.19/rooms/v3/#authorisation-rules explains the removal).
+   */
+  readonly signedByEventIdServer: boolean;
 }
 
 /** What the redaction algorithm keeps, per https://spec.matrix.org/v1.19/client-server-api/#redactions. */
@@ -67,9 +76,19 @@ export interface AuthorizationRules {
   readonly restrictedJoinRule: boolean;
   /** Since v10: the `knock_restricted` join rule. */
   readonly knockRestrictedJoinRule: boolean;
-  /** Since v10: power level values must be integers (strings are rejected). */
+  /**
+   * v1–5: power level values may be floats, truncated towards zero
+   * (https://spec.matrix.org/v1.19/rooms/v1/#mroompower_levels-events-accept-values-as-floats).
+   * Removed in v6, where canonical JSON forbids floats.
+   */
+  readonly floatPowerLevels: boolean;
+  /** Since v10: power level values must be integers (strings are rejected; before v10 integer strings are accepted). */
   readonly integerPowerLevels: boolean;
-  /** Since v11: the creator is the create event's `sender`; `content.creator` is not used. */
+  /**
+   * Since v11: the creator is the create event's `sender`; `content.creator` is not used
+   * (before v11 the create event is rejected without `content.creator`, and the
+   * creator's first join is checked against it).
+   */
   readonly implicitRoomCreator: boolean;
   /** Since v12: creators (sender + `additional_creators`) have infinite power and may not appear in `users`. */
   readonly privilegedCreators: boolean;
@@ -119,6 +138,7 @@ const V1: RoomVersionRules = Object.freeze({
     referencePairs: true,
     roomIdIsCreateEventHash: false,
     redactsInContent: false,
+    signedByEventIdServer: true,
   }),
   stateResolution: STATE_RESOLUTION_ALGORITHMS.V1,
   strictCanonicalJson: false,
@@ -140,6 +160,7 @@ const V1: RoomVersionRules = Object.freeze({
     knocking: false,
     restrictedJoinRule: false,
     knockRestrictedJoinRule: false,
+    floatPowerLevels: true,
     integerPowerLevels: false,
     implicitRoomCreator: false,
     privilegedCreators: false,
@@ -151,18 +172,18 @@ const V1: RoomVersionRules = Object.freeze({
 const V2 = derive(V1, "2", { stateResolution: STATE_RESOLUTION_ALGORITHMS.V2 });
 /** v3: event IDs are reference hashes; plain ID lists; redaction auth moved out of the auth rules. */
 const V3 = derive(V2, "3", {
-  eventFormat: { eventIdFormat: EVENT_ID_FORMATS.REFERENCE_HASH_BASE64, referencePairs: false },
+  eventFormat: { eventIdFormat: EVENT_ID_FORMATS.REFERENCE_HASH_BASE64, referencePairs: false, signedByEventIdServer: false },
   authorization: { specialCaseRedactionAuth: false },
 });
 /** v4: URL-safe event IDs. */
 const V4 = derive(V3, "4", { eventFormat: { eventIdFormat: EVENT_ID_FORMATS.REFERENCE_HASH_URL_SAFE } });
 /** v5: signing-key validity enforced. */
 const V5 = derive(V4, "5", { enforceKeyValidity: true });
-/** v6: strict canonical JSON, no aliases special case, `notifications` power levels checked. */
+/** v6: strict canonical JSON (no floats, so no float power levels), no aliases special case or redaction protection, `notifications` power levels checked. */
 const V6 = derive(V5, "6", {
   strictCanonicalJson: true,
   redaction: { keepAliasesContent: false },
-  authorization: { specialCaseAliasesAuth: false, checkNotificationsPowerLevels: true },
+  authorization: { specialCaseAliasesAuth: false, checkNotificationsPowerLevels: true, floatPowerLevels: false },
 });
 /** v7: knocking. */
 const V7 = derive(V6, "7", { authorization: { knocking: true } });
