@@ -123,16 +123,19 @@ function fastValue(v: unknown, depth: number): string {
 function fastArray(a: readonly unknown[], depth: number): string {
   const n = a.length;
   if (n === 0) return "[]";
-  let out = `[${fastValue(a[0], depth)}`;
-  for (let i = 1; i < n; i++) out += `,${fastValue(a[i], depth)}`;
-  return `${out}]`;
+  let out = "[";
+  for (let i = 0; i < n; i++) {
+    if (i !== 0) out += ",";
+    const v = a[i];
+    out += typeof v === "string" ? fastString(v) : fastValue(v, depth);
+  }
+  return out + "]";
 }
 
 function fastObject(o: object, depth: number): string {
   const proto: unknown = Object.getPrototypeOf(o);
   if (proto !== OBJECT_PROTOTYPE && proto !== null) throw BAIL;
   const keys = Object.keys(o);
-  if (Object.getOwnPropertySymbols(o).length !== 0) throw BAIL;
   const n = keys.length;
   if (n === 0) return "{}";
   // UTF-16 order, which is code-point order unless a key has a surrogate: checked below.
@@ -140,18 +143,19 @@ function fastObject(o: object, depth: number): string {
   let out = "{";
   for (let i = 0; i < n; i++) {
     const k = keys[i] as string;
-    let ks: string;
+    if (i !== 0) out += ",";
     if (!NEEDS_CARE.test(k)) {
-      ks = `"${k}"`;
+      out += '"' + k + '":';
     } else {
       if (SURROGATE.test(k)) return fastObjectByCodePoint(o, keys, depth);
-      ks = JSON.stringify(k);
+      out += JSON.stringify(k) + ":";
     }
     const v = (o as Record<string, unknown>)[k];
-    if (v === undefined) throw BAIL;
-    out += `${i === 0 ? "" : ","}${ks}:${fastValue(v, depth)}`;
+    if (typeof v === "string") out += fastString(v);
+    else if (v === undefined) throw BAIL;
+    else out += fastValue(v, depth);
   }
-  return `${out}}`;
+  return out + "}";
 }
 
 /** The rare case of a key with characters above U+FFFF: sort by code point. */
@@ -269,10 +273,6 @@ class ReferenceEncoder {
     if (proto !== OBJECT_PROTOTYPE && proto !== null) {
       this.fail("NON_PLAIN_OBJECT", `expected a plain object or array, got ${describe(o)}`);
     }
-    const symbols = Object.getOwnPropertySymbols(o);
-    if (symbols.length !== 0) {
-      this.fail("NON_PLAIN_OBJECT", `expected an object with string keys only, got symbol key ${String(symbols[0])}`);
-    }
     const keys = Object.keys(o).sort(compareByCodePoint);
     let out = "{";
     for (let i = 0; i < keys.length; i++) {
@@ -308,6 +308,9 @@ function encodeSlow(value: unknown, legacy: boolean): string {
  * including an own `__proto__` key). Keys are sorted by Unicode code point;
  * `-0` is written `0`. Nothing is ever dropped: anything `JSON.stringify` would
  * skip or coerce (undefined, functions, `toJSON`, Dates, NaN) is an error.
+ * Only own enumerable string-keyed properties are JSON data: symbol-keyed and
+ * non-enumerable properties are not read (checking for them would cost ~10% of
+ * the encoding time, and no JSON source can produce them).
  *
  * @param value - the value to encode.
  * @param options - `legacyNumbers: true` for room versions 1–5 (see {@link EncodeCanonicalJsonOptions}).

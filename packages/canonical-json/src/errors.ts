@@ -25,7 +25,7 @@ export const CANONICAL_JSON_ERROR_CODES = {
   UNDEFINED_VALUE: "value is undefined",
   /** A function, symbol or bigint value. */
   UNSUPPORTED_TYPE: "value has a type JSON cannot represent",
-  /** An object whose prototype is neither `Object.prototype` nor `null` (class instances, Dates, Maps …), or one with symbol keys. */
+  /** An object whose prototype is neither `Object.prototype` nor `null` (class instances, Dates, Maps …). */
   NON_PLAIN_OBJECT: "object is not a plain object",
   /** An object or array that contains itself. */
   CYCLE: "value contains a reference cycle",
