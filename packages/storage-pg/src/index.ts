@@ -3,3 +3,10 @@ export type { Database, DatabaseKind, Queryable, QueryResult, PostgresOptions, P
 export { migrate } from "./migrate.js";
 export { MIGRATIONS } from "./migrations/index.js";
 export type { Migration } from "./migrations/index.js";
+export * from "./stream.js";
+export * from "./events.js";
+export * from "./state-groups.js";
+export * from "./rooms.js";
+export * from "./directory.js";
+export * from "./receipts.js";
+export * from "./reports.js";

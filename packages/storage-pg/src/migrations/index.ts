@@ -4,6 +4,7 @@
 // (accounts, rooms, events, sync), 0100+ E2EE, 0200+ push, 0300+ media.
 
 import { CORE_ACCOUNTS } from "./0001-accounts.js";
+import { CORE_ROOMS } from "./0002-rooms.js";
 
 /** One schema change. */
 export interface Migration {
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS];
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS];
