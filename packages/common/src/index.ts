@@ -47,3 +47,29 @@ export {
 export type { UserId, RoomId, EventId, RoomAlias, ServerName, UserIdOptions, ServerNameParts } from "./identifiers.js";
 export { redactEvent, protectedContentKeys } from "./redaction.js";
 export type { RedactedEvent } from "./redaction.js";
+export {
+  STATE_EVENT_TYPES,
+  AUTH_STATE_EVENT_TYPES,
+  MEMBERSHIPS,
+  isMembership,
+  JOIN_RULES,
+  isJoinRule,
+  HISTORY_VISIBILITIES,
+} from "./state-events.js";
+export type { StateEventType, Membership, JoinRule, HistoryVisibility } from "./state-events.js";
+export { POWER_LEVEL_DEFAULTS, parsePowerLevel } from "./power-levels.js";
+export type { PowerLevelsContent } from "./power-levels.js";
+export {
+  MAX_PREV_EVENTS,
+  MAX_AUTH_EVENTS,
+  MAX_PDU_BYTES,
+  PduSchema,
+  PduV1Schema,
+  PduV3Schema,
+  PduV11Schema,
+  PduV12Schema,
+  pduSchemaFor,
+  validatePdu,
+  checkPduSizeLimits,
+} from "./pdu-schema.js";
+export type { PduValidationIssue, PduValidationResult, PduSizeIssue, PduSizeResult } from "./pdu-schema.js";
