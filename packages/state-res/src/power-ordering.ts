@@ -1,0 +1,58 @@
+// Step 1 of https://spec.matrix.org/v1.19/rooms/v2/#algorithm: the power events
+// of the full conflicted set, enlarged with their auth chains' events that are
+// also in the full conflicted set, sorted by the *reverse topological power
+// ordering* (https://spec.matrix.org/v1.19/rooms/v2/#definitions).
+//
+// Decision (as Synapse and Ruma): the auth chain of a power event is walked
+// through events of the full conflicted set only, and the DAG's edges are the
+// auth edges between events of X.
+
+import { isPowerEvent, senderPowerLevel } from "./power.js";
+import { record, tick, ensure, type Context, type Step } from "./context.js";
+import { lexicographicalTopologicalSort } from "./topological-sort.js";
+
+/** Compares event IDs by code point (the order every implementation uses for ASCII IDs). */
+export function compareEventIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Step 1: select X and sort it. @internal */
+export function* sortPowerEventsStep(ctx: Context, fullConflictedSet: ReadonlySet<string>): Step<string[]> {
+  yield* ensure(ctx, fullConflictedSet);
+  const roots: string[] = [];
+  for (const id of fullConflictedSet) if (isPowerEvent(record(ctx, id).event)) roots.push(id);
+  return yield* reverseTopologicalPowerOrderingStep(ctx, roots, fullConflictedSet);
+}
+
+/**
+ * Enlarges `ids` with their auth ancestors inside `within` and sorts them by the
+ * reverse topological power ordering. @internal
+ */
+export function* reverseTopologicalPowerOrderingStep(ctx: Context, ids: Iterable<string>, within: ReadonlySet<string>): Step<string[]> {
+  const graph = new Map<string, string[]>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (graph.has(id)) continue;
+    const rec = record(ctx, id);
+    const deps = rec.authIds.filter((a) => within.has(a));
+    graph.set(id, deps);
+    for (const d of deps) if (!graph.has(d)) stack.push(d);
+  }
+  yield* ensure(ctx, graph.keys());
+  const power = new Map<string, number>();
+  for (const id of graph.keys()) {
+    power.set(id, yield* senderPowerLevel(ctx, record(ctx, id)));
+    yield* tick(ctx);
+  }
+  return lexicographicalTopologicalSort(graph, (x, y) => {
+    // 1. greater sender power first; 2. smaller origin_server_ts; 3. smaller event_id.
+    const px = power.get(x)!;
+    const py = power.get(y)!;
+    if (px !== py) return px > py ? -1 : 1;
+    const tx = record(ctx, x).event.origin_server_ts;
+    const ty = record(ctx, y).event.origin_server_ts;
+    if (tx !== ty) return tx < ty ? -1 : 1;
+    return compareEventIds(x, y);
+  });
+}
