@@ -18,8 +18,8 @@ export const SIGNING_ERROR_CODES = {
   INVALID_EVENT: "event is malformed",
   /** A key lookup passed to a synchronous function returned a promise. */
   ASYNC_KEY_LOOKUP: "key lookup returned a promise in a synchronous call",
-  /** No Ed25519 implementation is available (neither node:crypto nor a SHA-512 for noble). */
-  NO_BACKEND: "no Ed25519 backend available",
+  /** Options of the wrong type (e.g. a Keyring without a clock). */
+  INVALID_OPTIONS: "options are invalid",
 } as const;
 
 /** One of the keys of {@link SIGNING_ERROR_CODES}. */

@@ -44,3 +44,29 @@ export type {
   EventVerification,
   EventRejectReason,
 } from "./event-signing.js";
+export { signRequest, parseXMatrixHeader, verifyRequest, verifyRequestSync, X_MATRIX_FAILURES } from "./x-matrix.js";
+export type {
+  XMatrixRequest,
+  XMatrixAuthorization,
+  XMatrixParseResult,
+  XMatrixFailure,
+  ReceivedRequest,
+  RequestVerification,
+} from "./x-matrix.js";
+export {
+  buildServerKeysResponse,
+  verifyServerKeysResponse,
+  MAX_KEY_VALIDITY_MS,
+  SERVER_KEYS_FAILURES,
+} from "./server-keys.js";
+export type {
+  ServerKeysResponse,
+  OldVerifyKeyInput,
+  BuildServerKeysOptions,
+  VerifiedKey,
+  VerifiedServerKeys,
+  ServerKeysFailure,
+  ServerKeysVerification,
+} from "./server-keys.js";
+export { Keyring } from "./keyring.js";
+export type { KeyringOptions, FetchServerKeys } from "./keyring.js";
