@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isMatrixError } from "./errors.js";
 import {
   buildUserId,
+  createEventIdFromRoomId,
   isEventId,
   isRoomAlias,
   isRoomId,
@@ -12,6 +13,7 @@ import {
   parseRoomId,
   parseServerName,
   parseUserId,
+  roomIdFromCreateEventId,
   serverNameOf,
   serverNameParts,
   userIdParts,
@@ -203,5 +205,19 @@ describe("serverNameOf", () => {
 
   it.each(["alice", "@alice", "!abc", "+group:example.com", ""])("throws for %j", (id) => {
     expect(errcodeOf(() => serverNameOf(id))).toBe("M_INVALID_PARAM");
+  });
+});
+
+describe("v12 room ID ↔ create event ID", () => {
+  const hash = "31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM";
+  it("swaps the sigil", () => {
+    expect(roomIdFromCreateEventId(`$${hash}`)).toBe(`!${hash}`);
+    expect(createEventIdFromRoomId(`!${hash}`)).toBe(`$${hash}`);
+    expect(createEventIdFromRoomId("!abc:example.com")).toBeUndefined();
+  });
+  it("rejects non-hash IDs", () => {
+    expect(errcodeOf(() => roomIdFromCreateEventId("$abc:example.com"))).toBe("M_INVALID_PARAM");
+    expect(errcodeOf(() => roomIdFromCreateEventId("$31hneApxJ/1o+63DmFrpeqnkFfWppnzWso1JvH3ogLM"))).toBe("M_INVALID_PARAM");
+    expect(errcodeOf(() => createEventIdFromRoomId("#a:b"))).toBe("M_INVALID_PARAM");
   });
 });

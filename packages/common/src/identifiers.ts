@@ -449,3 +449,44 @@ export function serverNameOf(id: string): ServerName | undefined {
   const colon = id.indexOf(":");
   return colon < 0 ? undefined : (id.slice(colon + 1) as ServerName);
 }
+
+// --- v12 room IDs and create events --------------------------------------------
+
+/**
+ * The room ID of a room version 12+ room: its create event's ID with the sigil
+ * `!` instead of `$`.
+ *
+ * @param createEventId - the `m.room.create` event's ID (`$` + 43 URL-safe base64 characters).
+ * @returns the room ID.
+ * @throws {MatrixError} `M_INVALID_PARAM` when the argument is not a URL-safe hash event ID.
+ * @example
+ * ```ts
+ * roomIdFromCreateEventId("$31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"); // "!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"
+ * ```
+ * @see https://spec.matrix.org/v1.19/appendices/#room-ids
+ */
+export function roomIdFromCreateEventId(createEventId: string): RoomId {
+  if (typeof createEventId !== "string" || createEventId[0] !== "$" || !HASH_URL_SAFE.test(createEventId.slice(1))) {
+    throw invalid("a create event ID ($ + 43 chars URL-safe base64)", createEventId);
+  }
+  return `!${createEventId.slice(1)}` as RoomId;
+}
+
+/**
+ * The create event ID a room version 12+ room ID stands for (`!` → `$`), or
+ * `undefined` for a room ID with a server name (room versions 1–11).
+ *
+ * @param roomId - a room ID.
+ * @returns the `m.room.create` event ID, or `undefined`.
+ * @throws {MatrixError} `M_INVALID_PARAM` when `roomId` is not a room ID.
+ * @example
+ * ```ts
+ * createEventIdFromRoomId("!31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"); // "$31hneApxJ_1o-63DmFrpeqnkFfWppnzWso1JvH3ogLM"
+ * createEventIdFromRoomId("!abc:example.com"); // undefined
+ * ```
+ * @see https://spec.matrix.org/v1.19/rooms/v12/#authorisation-rules
+ */
+export function createEventIdFromRoomId(roomId: string): EventId | undefined {
+  if (!isRoomId(roomId)) throw invalid("a room ID (!opaque:server or !<43 chars URL-safe base64>)", roomId);
+  return roomId.includes(":") ? undefined : (`$${roomId.slice(1)}` as EventId);
+}

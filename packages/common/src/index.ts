@@ -43,6 +43,8 @@ export {
   isEventId,
   parseEventId,
   serverNameOf,
+  roomIdFromCreateEventId,
+  createEventIdFromRoomId,
 } from "./identifiers.js";
 export type { UserId, RoomId, EventId, RoomAlias, ServerName, UserIdOptions, ServerNameParts } from "./identifiers.js";
 export { redactEvent, protectedContentKeys } from "./redaction.js";

@@ -280,7 +280,7 @@ const LIMITED_KEYS = ["sender", "room_id", "state_key", "type", "event_id"] as c
  * ```
  * @see https://spec.matrix.org/v1.19/client-server-api/#size-limits
  */
-export function checkPduSizeLimits(pdu: Readonly<Record<string, unknown>>, canonicalJsonBytes?: number): PduSizeResult {
+export function checkPduSizeLimits(pdu: object, canonicalJsonBytes?: number): PduSizeResult {
   const errors: PduSizeIssue[] = [];
   if (canonicalJsonBytes !== undefined && canonicalJsonBytes > MAX_PDU_BYTES) {
     errors.push({
@@ -291,7 +291,7 @@ export function checkPduSizeLimits(pdu: Readonly<Record<string, unknown>>, canon
     });
   }
   for (const key of LIMITED_KEYS) {
-    const value = pdu[key];
+    const value = (pdu as Readonly<Record<string, unknown>>)[key];
     if (typeof value !== "string") continue;
     const bytes = utf8ByteLength(value);
     if (bytes > MAX_IDENTIFIER_BYTES) {

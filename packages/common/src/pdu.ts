@@ -4,7 +4,8 @@
 // https://spec.matrix.org/v1.19/rooms/v3/#event-format, …/v12/#event-format).
 //
 // These types describe the JSON; they never replace it. Hash and sign the
-// original object, not a copy rebuilt from these fields.
+// original object, not a copy rebuilt from these fields (validatePdu in
+// pdu-schema.ts checks the shape and hands back that same object).
 
 /** JSON values as they appear in events. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
@@ -39,7 +40,7 @@ export interface Pdu {
   hashes: EventHashes;
   signatures: Signatures;
   unsigned?: JsonObject;
-  /** Top-level `redacts` of `m.room.redaction` (v1–10; kept alongside `content.redacts` in v11+). */
+  /** Top-level `redacts` of `m.room.redaction` in v1–10 (from v11 it is `content.redacts`; servers add a top-level copy only for clients). */
   redacts?: string;
   /** Historical top-level keys kept by redaction before v11. */
   origin?: string;
@@ -51,12 +52,32 @@ export interface Pdu {
 /** A state event: a PDU with a `state_key`. */
 export type StatePdu = Pdu & { state_key: string };
 
-/** Whether an event is a state event (has a string `state_key`). */
+/**
+ * Whether an event is a state event (has a string `state_key`, possibly empty).
+ *
+ * @example
+ * ```ts
+ * isStateEvent({ type: "m.room.name", state_key: "" }); // true
+ * isStateEvent({ type: "m.room.message" }); // false
+ * ```
+ * @see https://spec.matrix.org/v1.19/server-server-api/#pdus
+ */
 export function isStateEvent(event: { state_key?: unknown }): event is { state_key: string } {
   return typeof event.state_key === "string";
 }
 
-/** Event IDs from a `prev_events`/`auth_events` list of any room version (v1–2 pairs are normalised). */
+/**
+ * Event IDs from a `prev_events`/`auth_events` list of any room version: v1–2
+ * `[event_id, hashes]` pairs become their event ID; malformed entries are skipped.
+ *
+ * @param refs - the list as found in the event, or `undefined`.
+ * @returns the event IDs, in order.
+ * @example
+ * ```ts
+ * referencedEventIds([["$a:example.com", { sha256: "…" }]]); // ["$a:example.com"]
+ * referencedEventIds(["$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg"]); // unchanged
+ * ```
+ */
 export function referencedEventIds(refs: readonly (string | EventReferencePair)[] | undefined): string[] {
   if (!Array.isArray(refs)) return [];
   const ids: string[] = [];

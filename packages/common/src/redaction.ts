@@ -107,7 +107,7 @@ export function protectedContentKeys(type: unknown, rules: RedactionRules): read
  * Use it for content hashes, reference hashes and signatures (which are
  * computed over the redacted event) and to apply an accepted redaction.
  *
- * @param event - the event JSON (a PDU, or a client-format event).
+ * @param event - the event JSON object (a PDU, or a client-format event).
  * @param roomVersion - the room version identifier (`"1"`…`"12"`) or its rules.
  * @returns the redacted copy.
  * @throws {MatrixError} `M_UNSUPPORTED_ROOM_VERSION` for an unknown room version string.
@@ -120,7 +120,8 @@ export function protectedContentKeys(type: unknown, rules: RedactionRules): read
  * ```
  * @see https://spec.matrix.org/v1.19/client-server-api/#redactions
  */
-export function redactEvent(event: Readonly<Record<string, unknown>>, roomVersion: string | RoomVersionRules): RedactedEvent {
+export function redactEvent(event: object, roomVersion: string | RoomVersionRules): RedactedEvent {
+  const source = event as Readonly<Record<string, unknown>>;
   const rules = (typeof roomVersion === "string" ? roomVersionRules(roomVersion) : roomVersion).redaction;
   const redacted: RedactedEvent = {};
 
@@ -129,21 +130,21 @@ export function redactEvent(event: Readonly<Record<string, unknown>>, roomVersio
     ? [...ALWAYS_KEPT_KEYS, ...PRE_V11_KEPT_KEYS]
     : ALWAYS_KEPT_KEYS;
   for (const key of keptKeys) {
-    if (key !== "content" && has(event, key)) redacted[key] = cloneJson(event[key]);
+    if (key !== "content" && has(source, key)) redacted[key] = cloneJson(source[key]);
   }
 
   // 2. Strip every content key, except those protected for the event type.
-  if (has(event, "content")) {
-    const content = isPlainObject(event["content"]) ? event["content"] : {};
+  if (has(source, "content")) {
+    const content = isPlainObject(source["content"]) ? source["content"] : {};
     const newContent: Record<string, unknown> = {};
-    const allowed = protectedContentKeys(event["type"], rules);
+    const allowed = protectedContentKeys(source["type"], rules);
     if (allowed === "all") {
       for (const key of Object.keys(content)) setOwn(newContent, key, cloneJson(content[key]));
     } else {
       for (const key of allowed) if (has(content, key)) newContent[key] = cloneJson(content[key]);
     }
     // Since v11: m.room.member keeps `third_party_invite`, reduced to its `signed` key.
-    if (rules.keepThirdPartyInviteSigned && event["type"] === "m.room.member") {
+    if (rules.keepThirdPartyInviteSigned && source["type"] === "m.room.member") {
       const invite = content["third_party_invite"];
       if (isPlainObject(invite) && has(invite, "signed")) {
         newContent["third_party_invite"] = { signed: cloneJson(invite["signed"]) };
