@@ -31,15 +31,16 @@ export function* sortPowerEventsStep(ctx: Context, fullConflictedSet: ReadonlySe
 export function* reverseTopologicalPowerOrderingStep(ctx: Context, ids: Iterable<string>, within: ReadonlySet<string>): Step<string[]> {
   const graph = new Map<string, string[]>();
   const stack = [...ids];
+  yield* ensure(ctx, stack);
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (graph.has(id)) continue;
+    if (!ctx.cache.has(id)) yield* ensure(ctx, [id]);
     const rec = record(ctx, id);
     const deps = rec.authIds.filter((a) => within.has(a));
     graph.set(id, deps);
     for (const d of deps) if (!graph.has(d)) stack.push(d);
   }
-  yield* ensure(ctx, graph.keys());
   const power = new Map<string, number>();
   for (const id of graph.keys()) {
     power.set(id, yield* senderPowerLevel(ctx, record(ctx, id)));
