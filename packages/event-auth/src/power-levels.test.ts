@@ -1,0 +1,76 @@
+// Power level helpers: https://spec.matrix.org/v1.19/client-server-api/#mroompower_levels,
+// https://spec.matrix.org/v1.19/rooms/v1/#mroompower_levels-events-accept-values-as-strings,
+// https://spec.matrix.org/v1.19/rooms/v12/#authorisation-rules (creators).
+
+import { describe, expect, it } from "vitest";
+import { roomVersionRules, type Pdu } from "@weft/common";
+import { RoomBuilder, USERS } from "@weft/test-fixtures";
+import { creators, parsePowerLevels, readPowerLevel, requiredPowerLevel, userPowerLevel } from "./power-levels.js";
+import { stateFromEvents } from "./state.js";
+
+describe("readPowerLevel", () => {
+  it("reads integers in every version, strings before v10, floats before v6", () => {
+    const v1 = roomVersionRules("1"), v6 = roomVersionRules("6"), v10 = roomVersionRules("10");
+    expect([readPowerLevel(50, v1), readPowerLevel(50, v10)]).toEqual([50, 50]);
+    expect([readPowerLevel(" +0050 ", v6), readPowerLevel("-7", v6), readPowerLevel("50", v10)]).toEqual([50, -7, undefined]);
+    expect([readPowerLevel("5.0", v6), readPowerLevel("", v6), readPowerLevel(true, v1)]).toEqual([undefined, undefined, undefined]);
+    expect([readPowerLevel(50.9, v1), readPowerLevel(-1.5, v1), readPowerLevel(50.9, v6)]).toEqual([50, -1, undefined]);
+    expect(readPowerLevel(Infinity, v1)).toBeUndefined();
+  });
+});
+
+describe("parsePowerLevels", () => {
+  it("applies the defaults with and without an event", () => {
+    const none = parsePowerLevels(undefined, "12");
+    expect([none.stateDefault, none.eventsDefault, none.ban, none.kick, none.redact, none.invite]).toEqual([0, 0, 50, 50, 50, 0]);
+    const empty = parsePowerLevels({ content: {} } as Pdu, "12");
+    expect([empty.stateDefault, empty.usersDefault, empty.invite]).toEqual([50, 0, 0]);
+  });
+  it("caches per event object and per reading", () => {
+    const event = { content: { ban: "75" } } as unknown as Pdu;
+    expect(parsePowerLevels(event, "9")).toBe(parsePowerLevels(event, "8"));
+    expect(parsePowerLevels(event, "9").ban).toBe(75);
+    expect(parsePowerLevels(event, "10").ban).toBe(50);
+  });
+});
+
+describe("userPowerLevel and creators", () => {
+  it("gives the creator 100 without a power levels event, before v12", () => {
+    for (const v of ["1", "10", "11"]) {
+      const room = new RoomBuilder();
+      room.create({ creator: "alice", version: v });
+      const state = stateFromEvents(room.events);
+      expect(userPowerLevel(USERS.alice, state, v)).toBe(100);
+      expect(userPowerLevel(USERS.bob, state, v)).toBe(0);
+    }
+  });
+  it("gives v12 creators infinite power, whatever the power levels say", () => {
+    const room = new RoomBuilder();
+    room.create({ creator: "alice", version: "12", additionalCreators: ["bob"] });
+    room.join("alice");
+    room.setPowerLevels("alice", { users: { [USERS.charlie]: 100 }, users_default: 5 });
+    const state = room.currentState();
+    expect(userPowerLevel(USERS.alice, state, "12")).toBe(Infinity);
+    expect(userPowerLevel(USERS.bob, state, "12")).toBe(Infinity);
+    expect(userPowerLevel(USERS.charlie, state, "12")).toBe(100);
+    expect(userPowerLevel(USERS.zara, state, "12")).toBe(5);
+    expect(creators(room.createEvent, "12")).toEqual([USERS.alice, USERS.bob]);
+    expect(creators(room.createEvent, "11")).toEqual([USERS.alice]);
+  });
+  it("reads content.creator before v11 and the sender since", () => {
+    const event = { sender: USERS.alice, content: { creator: USERS.bob } } as unknown as Pdu;
+    expect(creators(event, "10")).toEqual([USERS.bob]);
+    expect(creators(event, "11")).toEqual([USERS.alice]);
+  });
+});
+
+describe("requiredPowerLevel", () => {
+  it("uses events, else state_default or events_default", () => {
+    const room = RoomBuilder.standard({ version: "11" });
+    const state = room.currentState();
+    expect(requiredPowerLevel("m.room.tombstone", true, state, "11")).toBe(100);
+    expect(requiredPowerLevel("m.room.topic", true, state, "11")).toBe(50);
+    expect(requiredPowerLevel("m.room.message", false, state, "11")).toBe(0);
+    expect(requiredPowerLevel("m.room.topic", true, parsePowerLevels(undefined, "11"))).toBe(0);
+  });
+});
