@@ -42,7 +42,7 @@ import { attachSignature, decodeSignature } from "./sign-json.js";
  * ```
  * @see https://spec.matrix.org/v1.19/server-server-api/#adding-hashes-and-signatures-to-outgoing-events
  */
-export function signEvent<T extends Readonly<Record<string, unknown>>>(
+export function signEvent<T extends object>(
   event: T,
   serverName: string,
   key: SigningKey,
@@ -55,10 +55,13 @@ export function signEvent<T extends Readonly<Record<string, unknown>>>(
   const legacy = !rules.strictCanonicalJson;
   try {
     const hash = defaultBackend().sha256(contentHashBytes(event, legacy));
-    const existing = isJsonObject(event["hashes"]) ? (event["hashes"] as Record<string, string>) : {};
+    const existing = isJsonObject(event["hashes"]) ? event["hashes"] : {};
     const hashed = { ...event, hashes: { ...existing, sha256: encodeBase64(hash) } };
     const signature = key.signBase64(redactedSignedBytes(redactEvent(hashed, rules), legacy));
-    return attachSignature(hashed, serverName, key.keyId, signature);
+    return attachSignature(hashed, serverName, key.keyId, signature) as T & {
+      hashes: Record<string, string>;
+      signatures: Record<string, Record<string, string>>;
+    };
   } catch (cause) {
     if (cause instanceof SigningError) throw cause;
     throw new SigningError("INVALID_EVENT", `expected an event with a canonical JSON form, got one that fails: ${(cause as Error).message}`, {

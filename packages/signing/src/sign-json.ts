@@ -102,14 +102,14 @@ export function attachSignature<T extends Readonly<Record<string, unknown>>>(
  * ```
  * @see https://spec.matrix.org/v1.19/appendices/#signing-details
  */
-export function signJson<T extends Readonly<Record<string, unknown>>>(
+export function signJson<T extends object>(
   obj: T,
   serverName: string,
   key: SigningKey,
   options: SignJsonOptions = {},
 ): T & { signatures: Record<string, Record<string, string>> } {
-  const bytes = signedBytes(obj, options);
-  return attachSignature(obj, serverName, key.keyId, key.signBase64(bytes));
+  const bytes = signedBytes(obj as Readonly<Record<string, unknown>>, options);
+  return attachSignature(obj as T & Readonly<Record<string, unknown>>, serverName, key.keyId, key.signBase64(bytes));
 }
 
 /** The signature string of `obj` by `serverName` with `keyId`, if present. */
