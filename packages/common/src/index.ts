@@ -1,3 +1,8 @@
+// @weft/common — the public surface. Spec: https://spec.matrix.org/v1.19/
+// (room versions: /rooms/, identifiers: /appendices/#identifier-grammar,
+// redactions: /client-server-api/#redactions, PDUs: /server-server-api/#pdus).
+// Only what is named here is public.
+
 export {
   EVENT_ID_FORMATS,
   STATE_RESOLUTION_ALGORITHMS,
