@@ -252,6 +252,16 @@ class ReferenceEncoder {
       this.fail("CYCLE", `expected an acyclic value, got a reference back to ${this.path(seen)}`);
     }
     if (v instanceof LegacyNumber) return this.legacyNumber(v);
+    const raw = foreignLegacyNumberToken(v);
+    if (raw !== undefined) {
+      let copy: LegacyNumber;
+      try {
+        copy = new LegacyNumber(raw);
+      } catch {
+        return this.fail("UNSUPPORTED_TYPE", `expected a LegacyNumber holding a JSON number token, got ${JSON.stringify(raw)}`);
+      }
+      return this.legacyNumber(copy);
+    }
     this.ancestors.push(v);
     const out = Array.isArray(v) ? this.array(v) : this.object(v);
     this.ancestors.pop();
@@ -284,6 +294,16 @@ class ReferenceEncoder {
     }
     return `${out}}`;
   }
+}
+
+/**
+ * The token of a LegacyNumber from another copy of this package (recognised by
+ * class name and a string `raw`); it is re-validated by constructing our own.
+ */
+function foreignLegacyNumberToken(v: object): string | undefined {
+  const raw = (v as { raw?: unknown }).raw;
+  if (typeof raw !== "string" || (v as { constructor?: { name?: unknown } }).constructor?.name !== "LegacyNumber") return undefined;
+  return raw;
 }
 
 function encodeSlow(value: unknown, legacy: boolean): string {

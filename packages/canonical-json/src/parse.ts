@@ -110,6 +110,18 @@ class Parser {
   }
 
   parseDocument(): unknown {
+    try {
+      return this.document();
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw new CanonicalJsonError("NESTING_TOO_DEEP", "expected JSON nested less deeply than the call stack allows, got deeper nesting", {
+        errcode: "M_BAD_JSON",
+        cause: err,
+      });
+    }
+  }
+
+  private document(): unknown {
     this.ws();
     const v = this.value();
     this.ws();

@@ -263,3 +263,23 @@ describe("isCanonicalJsonError", () => {
     expect(isCanonicalJsonError(caught(() => encodeCanonicalJson(NaN)))).toBe(true);
   });
 });
+
+describe("two copies of the package", () => {
+  test("a LegacyNumber from another copy is recognised by name and re-validated", () => {
+    class LegacyNumberCopy {
+      constructor(readonly raw: string) {}
+    }
+    Object.defineProperty(LegacyNumberCopy, "name", { value: "LegacyNumber" });
+    expect(encodeCanonicalJson({ n: new LegacyNumberCopy("1.0") }, { legacyNumbers: true })).toBe('{"n":1.0}');
+    expect(caught(() => encodeCanonicalJson({ n: new LegacyNumberCopy("1.0") })).code).toBe("NON_INTEGER_NUMBER");
+    const bad = caught(() => encodeCanonicalJson({ n: new LegacyNumberCopy(" 1") }, { legacyNumbers: true }));
+    expect([bad.code, bad.path]).toEqual(["UNSUPPORTED_TYPE", "$.n"]);
+  });
+});
+
+describe("very deep JSON text", () => {
+  test("the path-tracking parser reports NESTING_TOO_DEEP instead of a RangeError", () => {
+    const text = `${"[".repeat(200_000)}1.5${"]".repeat(200_000)}`;
+    expect(caught(() => parseStrictJson(text)).code).toBe("NESTING_TOO_DEEP");
+  });
+});
