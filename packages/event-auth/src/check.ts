@@ -115,44 +115,46 @@ export function checkEventAuth(
   // 1. m.room.create: decided without looking at any state.
   if (event.type === "m.room.create") return checkCreateEvent(event, rules);
 
-  const lookup = lookupOf(authEvents);
-  const state = new StateMap();
   const isRejected = options.isRejected;
+  // The auth events as the whole state. Rules 2.1–2.5 run over the cited list first.
+  const state = new StateMap();
 
   // 2. (since room version 12) The room ID names an accepted m.room.create event.
+  let impliedCreate: Pdu | undefined;
   if (rules.authorization.createEventImpliedByRoomId) {
     const roomId = event.room_id;
     const createId = typeof roomId === "string" && roomId.charCodeAt(0) === 0x21 /* ! */ ? `$${roomId.slice(1)}` : undefined;
-    const create = createId === undefined ? undefined : lookup(createId);
-    if (create === undefined || create.type !== "m.room.create" || create.state_key !== "") {
+    impliedCreate = createId === undefined ? undefined : findAuthEvent(authEvents, createId);
+    if (impliedCreate === undefined || impliedCreate.type !== "m.room.create" || impliedCreate.state_key !== "") {
       return fail(rules, C.ROOM_ID_NOT_CREATE_EVENT, `expected room_id ${String(roomId)} to name a supplied m.room.create event`);
     }
     if (isRejected?.(createId!)) {
       return fail(rules, C.ROOM_ID_NOT_CREATE_EVENT, `expected the create event ${createId} to be accepted, got rejected`);
     }
-    state.create = create;
   }
 
   // 2. (3. in v12) Considering the event's auth_events.
-  const cited = citedIds(event.auth_events);
-  const citedEvents: Pdu[] = [];
-  const seen = new StateMap();
-  for (const id of cited) {
-    const authEvent = lookup(id);
-    if (authEvent === undefined) return fail(rules, C.AUTH_EVENT_NOT_FOUND, `expected auth event ${id} to be supplied`);
-    citedEvents.push(authEvent);
+  const refs = Array.isArray(event.auth_events) ? event.auth_events : [];
+  const cited: Pdu[] = [];
+  const citedIdList: string[] = [];
+  for (const ref of refs) {
+    const id = typeof ref === "string" ? ref : Array.isArray(ref) ? ref[0] : undefined;
+    const authEvent = typeof id === "string" ? findAuthEvent(authEvents, id) : undefined;
+    if (authEvent === undefined) return fail(rules, C.AUTH_EVENT_NOT_FOUND, `expected auth event ${String(id)} to be supplied`);
+    cited.push(authEvent);
+    citedIdList.push(id!);
   }
   // 2.1 Duplicate (type, state_key) entries.
-  for (const authEvent of citedEvents) {
+  for (const authEvent of cited) {
     const stateKey = authEvent.state_key;
     if (typeof stateKey !== "string") continue; // not a state event: rule 2.2 rejects it
-    if (seen.get(authEvent.type, stateKey) !== undefined) {
+    if (state.get(authEvent.type, stateKey) !== undefined) {
       return fail(rules, C.DUPLICATE_AUTH_EVENT, `expected one auth event for (${authEvent.type}, ${JSON.stringify(stateKey)}), got several`);
     }
-    seen.set(authEvent);
+    state.set(authEvent);
   }
   // 2.2 Entries the auth events selection would not choose (v12: including m.room.create).
-  for (const authEvent of citedEvents) {
+  for (const authEvent of cited) {
     const stateKey = authEvent.state_key;
     if (typeof stateKey !== "string" || !isSelectedAuthPair(event, rules, authEvent.type, stateKey)) {
       return fail(rules, C.UNEXPECTED_AUTH_EVENT, `expected auth events chosen by the auth events selection, got (${authEvent.type}, ${JSON.stringify(stateKey)})`);
@@ -160,26 +162,20 @@ export function checkEventAuth(
   }
   // 2.3 Entries that were themselves rejected.
   if (isRejected !== undefined) {
-    for (let i = 0; i < citedEvents.length; i++) {
-      if (isRejected(cited[i]!)) return fail(rules, C.REJECTED_AUTH_EVENT, `expected accepted auth events, got rejected ${cited[i]}`);
+    for (const id of citedIdList) {
+      if (isRejected(id)) return fail(rules, C.REJECTED_AUTH_EVENT, `expected accepted auth events, got rejected ${id}`);
     }
   }
   // 2.4 (v1–11) An m.room.create event among the entries. Since room version 12
-  // it is implied by the room ID (rule 2) instead.
-  if (!rules.authorization.createEventImpliedByRoomId) {
-    if (seen.create === undefined) return fail(rules, C.MISSING_CREATE_EVENT, "expected an m.room.create event among the auth events");
-    state.create = seen.create;
-  }
+  // it is implied by the room ID (rule 2) instead, and rule 2.2 kept it out of the list.
+  if (impliedCreate !== undefined) state.create = impliedCreate;
+  else if (state.create === undefined) return fail(rules, C.MISSING_CREATE_EVENT, "expected an m.room.create event among the auth events");
   // 2.5 Entries from another room.
-  for (const authEvent of citedEvents) {
+  for (const authEvent of cited) {
     if (authEvent.room_id !== event.room_id) {
       return fail(rules, C.AUTH_EVENT_WRONG_ROOM, `expected auth events of room ${String(event.room_id)}, got one of ${String(authEvent.room_id)}`);
     }
   }
-  state.powerLevels = seen.powerLevels;
-  state.joinRules = seen.joinRules;
-  for (const [k, v] of seen.members) state.members.set(k, v);
-  for (const [t, m] of seen.others) state.others.set(t, m);
 
   return checkStateDependent(event, state, rules, options);
 }
@@ -284,18 +280,49 @@ export function checkSizeLimits(event: Pdu, roomVersion: string | RoomVersionRul
 }
 
 /**
- * The canonical-JSON size of the event in federation format, or a cheap bound
- * when that is clearly under the limit. Key order and absent whitespace make
- * canonical JSON exactly as long as `JSON.stringify`'s output; each UTF-16 unit
- * is 1–3 UTF-8 bytes, so only strings near the limit are measured. The
+ * The canonical-JSON size of the event in federation format, or an upper bound
+ * when that is clearly under the limit. A walk bounds the size without
+ * serialising (6 bytes per string code unit covers `\u00XX` escapes and
+ * multi-byte characters); only events whose bound passes the limit are
+ * serialised and measured exactly. Canonical JSON is exactly as long as
+ * `JSON.stringify`'s output (key order does not change length). The
  * `event_id` annotation of room versions 3+ is not part of the federation format.
  */
 function federationSize(event: Pdu, rules: RoomVersionRules): number {
-  const json = JSON.stringify(event);
-  if (json.length * 3 <= MAX_EVENT_BYTES) return json.length;
+  const bound = sizeBound(event, MAX_EVENT_BYTES);
+  if (bound <= MAX_EVENT_BYTES) return bound;
   // Room versions 3+: event_id is our annotation, not part of the federation format.
-  const wire = !rules.eventFormat.referencePairs && event.event_id !== undefined ? JSON.stringify({ ...event, event_id: undefined }) : json;
-  return utf8ByteLength(wire);
+  const wire = !rules.eventFormat.referencePairs && event.event_id !== undefined ? { ...event, event_id: undefined } : event;
+  return utf8ByteLength(JSON.stringify(wire));
+}
+
+/** An upper bound of the JSON size of `value`; stops early once past `limit`. */
+function sizeBound(value: unknown, limit: number): number {
+  switch (typeof value) {
+    case "string":
+      return 2 + 6 * value.length;
+    case "number":
+      return 24;
+    case "boolean":
+      return 5;
+    case "object": {
+      if (value === null) return 4;
+      let total = 2;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length && total <= limit; i++) total += 1 + sizeBound(value[i], limit);
+        return total;
+      }
+      for (const key in value) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v === undefined) continue;
+        total += 4 + 6 * key.length + sizeBound(v, limit);
+        if (total > limit) return total;
+      }
+      return total;
+    }
+    default:
+      return 0;
+  }
 }
 
 function citedIds(refs: Pdu["auth_events"]): string[] {
@@ -308,19 +335,16 @@ function citedIds(refs: Pdu["auth_events"]): string[] {
   return ids;
 }
 
-function lookupOf(authEvents: AuthEventsInput): (id: string) => Pdu | undefined {
-  if (authEvents instanceof Map) return (id) => (authEvents as ReadonlyMap<string, Pdu>).get(id);
-  const list = Array.isArray(authEvents) ? (authEvents as Pdu[]) : [...(authEvents as Iterable<Pdu>)];
-  // Auth events are a handful (at most six are ever valid): a scan beats building a map.
-  if (list.length <= 8) {
-    return (id) => {
-      for (let i = 0; i < list.length; i++) if (list[i]!.event_id === id) return list[i];
-      return undefined;
-    };
+function findAuthEvent(authEvents: AuthEventsInput, id: string): Pdu | undefined {
+  if (authEvents instanceof Map) return (authEvents as ReadonlyMap<string, Pdu>).get(id);
+  // Auth events are a handful (at most six are ever valid): a scan of the
+  // caller's array beats building a map. Pass a Map for large collections.
+  if (Array.isArray(authEvents)) {
+    for (let i = 0; i < authEvents.length; i++) if ((authEvents[i] as Pdu).event_id === id) return authEvents[i] as Pdu;
+    return undefined;
   }
-  const map = new Map<string, Pdu>();
-  for (const e of list) if (typeof e.event_id === "string") map.set(e.event_id, e);
-  return (id) => map.get(id);
+  for (const e of authEvents as Iterable<Pdu>) if (e.event_id === id) return e;
+  return undefined;
 }
 
 // Rules 4–11 (v12 numbering): everything that reads the state.

@@ -40,8 +40,12 @@ export class StateMap implements AuthState {
   joinRules: Pdu | undefined = undefined;
   /** `m.room.member` events by state key. */
   readonly members = new Map<string, Pdu>();
-  /** Every other state event: type → state key → event. */
-  readonly others = new Map<string, Map<string, Pdu>>();
+  private othersMap: Map<string, Map<string, Pdu>> | undefined = undefined;
+
+  /** Every other state event: type → state key → event (created on first use). */
+  get others(): Map<string, Map<string, Pdu>> {
+    return (this.othersMap ??= new Map());
+  }
 
   /** The event for `(type, stateKey)`, if any. */
   get(type: string, stateKey: string): Pdu | undefined {
@@ -49,13 +53,13 @@ export class StateMap implements AuthState {
       case "m.room.member":
         return this.members.get(stateKey);
       case "m.room.power_levels":
-        return stateKey === "" ? this.powerLevels : this.others.get(type)?.get(stateKey);
+        return stateKey === "" ? this.powerLevels : this.othersMap?.get(type)?.get(stateKey);
       case "m.room.create":
-        return stateKey === "" ? this.create : this.others.get(type)?.get(stateKey);
+        return stateKey === "" ? this.create : this.othersMap?.get(type)?.get(stateKey);
       case "m.room.join_rules":
-        return stateKey === "" ? this.joinRules : this.others.get(type)?.get(stateKey);
+        return stateKey === "" ? this.joinRules : this.othersMap?.get(type)?.get(stateKey);
       default:
-        return this.others.get(type)?.get(stateKey);
+        return this.othersMap?.get(type)?.get(stateKey);
     }
   }
 
@@ -85,7 +89,7 @@ export class StateMap implements AuthState {
     if (this.powerLevels) yield this.powerLevels;
     if (this.joinRules) yield this.joinRules;
     yield* this.members.values();
-    for (const byKey of this.others.values()) yield* byKey.values();
+    if (this.othersMap) for (const byKey of this.othersMap.values()) yield* byKey.values();
   }
 
   /** A shallow copy (the events themselves are shared). */
@@ -95,7 +99,7 @@ export class StateMap implements AuthState {
     copy.powerLevels = this.powerLevels;
     copy.joinRules = this.joinRules;
     for (const [k, v] of this.members) copy.members.set(k, v);
-    for (const [t, byKey] of this.others) copy.others.set(t, new Map(byKey));
+    if (this.othersMap) for (const [t, byKey] of this.othersMap) copy.others.set(t, new Map(byKey));
     return copy;
   }
 }
