@@ -273,3 +273,44 @@ export async function authChainIds(db: Queryable, eventIds: readonly string[]): 
   );
   return rows.map((r) => r.auth_event_id);
 }
+
+/**
+ * The send path in one statement: allocates the next global stream position
+ * (locking the stream row until commit), inserts the event with its DAG and
+ * auth edges, moves the room's forward extremities and updates its summary row
+ * (position, bump stamp, depth, state group).
+ *
+ * @returns the event's stream position.
+ */
+export async function insertEventAtNextPosition(
+  tx: Queryable,
+  e: Omit<NewEvent, "streamPosition">,
+  summary: { bump: boolean },
+): Promise<number> {
+  const { rows } = await tx.query<{ position: number }>(
+    `WITH pos AS (UPDATE weft_stream SET position = position + 1 RETURNING position),
+     ev AS (
+       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
+       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17 FROM pos
+       RETURNING event_id
+     ),
+     pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($18::text[]) ON CONFLICT DO NOTHING),
+     ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT $1, unnest($19::text[]) ON CONFLICT DO NOTHING),
+     fd AS (DELETE FROM room_forward_extremities WHERE room_id = $2 AND event_id = ANY($18::text[])),
+     fi AS (INSERT INTO room_forward_extremities (room_id, event_id) VALUES ($2, $1)),
+     sm AS (
+       UPDATE room_summaries SET stream_position = pos.position,
+         bump_stamp = CASE WHEN $20::boolean THEN pos.position ELSE bump_stamp END,
+         max_depth = GREATEST(max_depth, $6::bigint), state_group = COALESCE($11::bigint, state_group)
+       FROM pos WHERE room_id = $2
+     )
+     SELECT position FROM pos`,
+    [
+      e.eventId, e.roomId, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
+      e.unsigned === null ? null : JSON.stringify(e.unsigned), e.stateGroupBefore, e.stateGroupAfter,
+      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, summary.bump,
+    ],
+  );
+  return Number(rows[0]!.position);
+}

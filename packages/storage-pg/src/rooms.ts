@@ -74,15 +74,10 @@ export type SummaryPatch = Partial<
   Pick<RoomSummary, "name" | "topic" | "avatar_url" | "canonical_alias" | "room_type" | "join_rule" | "history_visibility" | "guest_access" | "encryption" | "tombstone_successor">
 >;
 
-/** Writes the summary after an event: position, bump stamp, depth, state group, counts and changed fields. */
-export async function updateRoomSummary(
-  tx: Queryable,
-  roomId: string,
-  update: { streamPosition: number; bump: boolean; maxDepth: number; stateGroup: number | null; patch: SummaryPatch; recount: boolean },
-): Promise<void> {
-  const sets = ["stream_position = $2", "max_depth = GREATEST(max_depth, $3)", "state_group = COALESCE($4, state_group)"];
-  const params: unknown[] = [roomId, update.streamPosition, update.maxDepth, update.stateGroup];
-  if (update.bump) sets.push("bump_stamp = $2");
+/** Writes the summary fields a state event changed, and recounts members after a membership change. */
+export async function patchRoomSummary(tx: Queryable, roomId: string, update: { patch: SummaryPatch; recount: boolean }): Promise<void> {
+  const sets: string[] = [];
+  const params: unknown[] = [roomId];
   for (const [key, value] of Object.entries(update.patch)) {
     params.push(value ?? null);
     sets.push(`${key} = $${params.length}`);
@@ -93,6 +88,7 @@ export async function updateRoomSummary(
       "invited_count = (SELECT count(*) FROM room_current_state WHERE room_id = $1 AND type = 'm.room.member' AND membership = 'invite')",
     );
   }
+  if (sets.length === 0) return;
   await tx.query(`UPDATE room_summaries SET ${sets.join(", ")} WHERE room_id = $1`, params);
 }
 

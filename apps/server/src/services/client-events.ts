@@ -1,0 +1,88 @@
+// Serving room events to clients: https://spec.matrix.org/v1.19/client-server-api/#room-event-format
+// (ClientEvent: no hashes, signatures, DAG fields; `unsigned` with `age`,
+// `prev_content`, `transaction_id` for the sending device, `redacted_because`).
+// Redacted events are served redacted per their room version's algorithm
+// (https://spec.matrix.org/v1.19/client-server-api/#redactions).
+
+import { redactEvent, roomVersionRules, type Pdu } from "@weft/common";
+import { getEventsById, type Queryable, type StoredEvent } from "@weft/storage-pg";
+import { parsePdu } from "./room-state.js";
+
+/** A room event in the client format. */
+export interface ClientEvent {
+  content: Record<string, unknown>;
+  event_id: string;
+  origin_server_ts: number;
+  room_id: string;
+  sender: string;
+  type: string;
+  state_key?: string;
+  redacts?: string;
+  unsigned?: Record<string, unknown>;
+}
+
+/** Options for formatting. */
+export interface FormatOptions {
+  readonly now: number;
+  /** The requesting device, to add `transaction_id` to its own events. */
+  readonly requester?: { readonly userId: string; readonly deviceId: string } | undefined;
+  /** Room versions by room ID (the formatter needs each room's redaction rules). */
+  readonly roomVersion: (roomId: string) => string;
+}
+
+/**
+ * Formats stored events for clients, serving redacted ones redacted (with
+ * `redacted_because`).
+ *
+ * @example
+ * ```ts
+ * const events = await formatEvents(db, rows, { now: Date.now(), roomVersion: () => "12" });
+ * ```
+ */
+export async function formatEvents(db: Queryable, rows: readonly StoredEvent[], options: FormatOptions): Promise<ClientEvent[]> {
+  const redactionIds = rows.map((r) => r.redacted_by).filter((id): id is string => id !== null);
+  const redactions = redactionIds.length > 0 ? await getEventsById(db, redactionIds) : new Map<string, StoredEvent>();
+  return rows.map((row) => {
+    const because = row.redacted_by ? redactions.get(row.redacted_by) : undefined;
+    return formatEvent(row, options, because ? formatEvent(because, options) : undefined);
+  });
+}
+
+/** Formats one stored event (see {@link formatEvents}). */
+export function formatEvent(row: StoredEvent, options: FormatOptions, redactedBecause?: ClientEvent): ClientEvent {
+  let pdu = parsePdu(row.json) as Pdu;
+  const version = options.roomVersion(row.room_id);
+  if (redactedBecause) pdu = redactEvent(pdu, version) as unknown as Pdu;
+  const event: ClientEvent = {
+    content: (pdu.content ?? {}) as Record<string, unknown>,
+    event_id: row.event_id,
+    origin_server_ts: pdu.origin_server_ts,
+    room_id: row.room_id,
+    sender: pdu.sender,
+    type: pdu.type,
+  };
+  if (typeof pdu.state_key === "string") event.state_key = pdu.state_key;
+  if (pdu.type === "m.room.redaction") {
+    // Clients read `redacts` at the top level in every version; since v11 it lives in content.
+    const redacts = typeof pdu.redacts === "string" ? pdu.redacts : (pdu.content as Record<string, unknown>).redacts;
+    if (typeof redacts === "string") {
+      event.redacts = redacts;
+      if (!roomVersionRules(version).eventFormat.redactsInContent && !redactedBecause) event.content = { ...event.content, redacts };
+    }
+  }
+  const unsigned: Record<string, unknown> = { ...(row.unsigned ?? {}) };
+  unsigned.age = Math.max(0, options.now - pdu.origin_server_ts);
+  if (redactedBecause) unsigned.redacted_because = redactedBecause;
+  if (options.requester && row.txn_id && row.sender === options.requester.userId && row.txn_device === options.requester.deviceId) {
+    unsigned.transaction_id = row.txn_id;
+  }
+  if (pdu.type === "m.room.member" && unsigned.prev_content === undefined) delete unsigned.prev_content;
+  event.unsigned = unsigned;
+  return event;
+}
+
+/** The stripped form of a state event (https://spec.matrix.org/v1.19/client-server-api/#stripped-state). */
+export function strippedEvent(row: StoredEvent): { type: string; state_key: string; content: unknown; sender: string } {
+  const pdu = parsePdu(row.json);
+  return { type: pdu.type, state_key: pdu.state_key ?? "", content: pdu.content, sender: pdu.sender };
+}

@@ -1,0 +1,343 @@
+// /sync v2: https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3sync
+//
+// Tokens are `s<position>_<typing serial>`: a position in the one global
+// stream (events, receipts, account data, presence — later to-device and
+// device lists, which extend the token with more `_`-separated parts without
+// breaking old ones) and the per-process typing serial. A response covers
+// everything at or below the position read when it started, so a later commit
+// lands in the next response, never in neither.
+//
+// Unread counts: `notification_count` counts messages after the user's latest
+// read receipt (not push-rule based yet — the push issue replaces this);
+// `highlight_count` is 0.
+
+import { MatrixError } from "@weft/common";
+import {
+  accountDataSince,
+  countUnread,
+  currentStreamPosition,
+  filterById,
+  getEventsById,
+  getRoomSummaries,
+  latestReceiptPosition,
+  membershipsOfUser,
+  presenceSince,
+  receiptsSince,
+  roomEvents,
+  roomMembers,
+  stateGroupAtPosition,
+  stateGroupIds,
+  type MembershipRow,
+  type StoredEvent,
+} from "@weft/storage-pg";
+import { z } from "zod";
+import type { Requester } from "../http/route.js";
+import type { ServiceContext } from "./index.js";
+import { strippedEvent, type ClientEvent } from "./client-events.js";
+import { filterSql, RoomEventFilterSchema, type RoomEventFilter } from "./messages-service.js";
+import type { RoomsService } from "./rooms-service.js";
+import type { TypingService } from "./typing-service.js";
+
+const EventFilterSchema = z.looseObject({ limit: z.number().int().optional(), types: z.array(z.string()).optional(), not_types: z.array(z.string()).optional() });
+
+/** The sync filter (https://spec.matrix.org/v1.19/client-server-api/#filtering). */
+export const SyncFilterSchema = z.looseObject({
+  account_data: EventFilterSchema.optional(),
+  presence: EventFilterSchema.optional(),
+  event_fields: z.array(z.string()).optional(),
+  event_format: z.enum(["client", "federation"]).optional(),
+  room: z
+    .looseObject({
+      rooms: z.array(z.string()).optional(),
+      not_rooms: z.array(z.string()).optional(),
+      include_leave: z.boolean().optional(),
+      timeline: RoomEventFilterSchema.optional(),
+      state: RoomEventFilterSchema.optional(),
+      ephemeral: RoomEventFilterSchema.optional(),
+      account_data: RoomEventFilterSchema.optional(),
+    })
+    .optional(),
+});
+export type SyncFilter = z.infer<typeof SyncFilterSchema>;
+
+/** Parsed /sync query. */
+export interface SyncRequest {
+  since?: string | undefined;
+  timeout?: number | undefined;
+  filter?: string | undefined;
+  fullState?: boolean | undefined;
+  setPresence?: string | undefined;
+  /** MSC4222: return `state_after` (state at the end of the timeline) instead of `state`. */
+  useStateAfter?: boolean | undefined;
+}
+
+interface Token {
+  position: number;
+  typing: number;
+}
+
+function parseToken(token: string): Token {
+  const match = /^s(\d+)(?:_(\d+))?/.exec(token);
+  if (!match) throw new MatrixError("M_INVALID_PARAM", `expected a sync token, got ${JSON.stringify(token)}`);
+  return { position: Number(match[1]), typing: Number(match[2] ?? 0) };
+}
+
+const DEFAULT_TIMELINE_LIMIT = 10;
+
+/** Builds /sync responses and long-polls for changes. */
+export class SyncService {
+  /** Set by the accounts side: marks presence on sync (`set_presence`). */
+  onSyncPresence: ((userId: string, presence: string) => Promise<void>) | undefined;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly rooms: RoomsService,
+    private readonly typing: TypingService,
+  ) {}
+
+  /**
+   * One /sync request: immediate when there is news (or for an initial sync),
+   * otherwise waits up to `timeout` ms for the notifier.
+   */
+  async sync(requester: Requester, q: SyncRequest, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const filter = await this.#filter(requester.userId, q.filter);
+    const since = q.since !== undefined ? parseToken(q.since) : undefined;
+    if (q.setPresence && q.setPresence !== "offline" && this.onSyncPresence) await this.onSyncPresence(requester.userId, q.setPresence).catch(() => undefined);
+    const deadline = Date.now() + Math.min(Math.max(q.timeout ?? 0, 0), 300_000);
+    for (;;) {
+      const joined = since ? await this.rooms.joinedRooms(requester.userId) : [];
+      const { response, empty } = await this.#compute(requester, since, filter, q);
+      const remaining = deadline - Date.now();
+      if (!since || !empty || q.fullState || remaining <= 0 || signal?.aborted) return response;
+      const woken = await this.ctx.notifier.wait([requester.userId, ...joined], remaining, signal);
+      if (!woken) {
+        // Timed out: an empty response that still advances the token to "now".
+        return (await this.#compute(requester, since, filter, q)).response;
+      }
+    }
+  }
+
+  async #filter(userId: string, param: string | undefined): Promise<SyncFilter> {
+    if (param === undefined) return {};
+    let json: unknown;
+    if (param.trimStart().startsWith("{")) {
+      try {
+        json = JSON.parse(param);
+      } catch {
+        throw new MatrixError("M_INVALID_PARAM", "filter is not valid JSON");
+      }
+    } else {
+      json = await filterById(this.ctx.db, userId, param);
+      if (json === undefined) throw new MatrixError("M_NOT_FOUND", `no filter ${param}`);
+    }
+    const parsed = SyncFilterSchema.safeParse(json);
+    if (!parsed.success) throw new MatrixError("M_INVALID_PARAM", `invalid filter: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  }
+
+  async #compute(requester: Requester, since: Token | undefined, filter: SyncFilter, q: SyncRequest): Promise<{ response: Record<string, unknown>; empty: boolean }> {
+    const userId = requester.userId;
+    const typingSerial = this.typing.serial;
+    const pos = await currentStreamPosition(this.ctx.db);
+    const nextBatch = `s${pos}_${typingSerial}`;
+    const sincePos = since?.position;
+    const fullState = q.fullState === true || since === undefined;
+    const roomFilter = filter.room ?? {};
+    const memberships = (await membershipsOfUser(this.ctx.db, userId)).filter(
+      (m) =>
+        Number(m.stream_position) <= pos &&
+        (!roomFilter.rooms || roomFilter.rooms.includes(m.room_id)) &&
+        !(roomFilter.not_rooms ?? []).includes(m.room_id),
+    );
+    const roomIds = memberships.map((m) => m.room_id);
+    const summaries = await getRoomSummaries(this.ctx.db, roomIds);
+    const receipts = await receiptsSince(this.ctx.db, memberships.filter((m) => m.membership === "join").map((m) => m.room_id), sincePos);
+    const accountData = await accountDataSince(this.ctx.db, userId, sincePos, pos);
+
+    const join: Record<string, unknown> = {};
+    const invite: Record<string, unknown> = {};
+    const leave: Record<string, unknown> = {};
+    const knock: Record<string, unknown> = {};
+    for (const m of memberships) {
+      await this.rooms.roomVersion(m.room_id);
+      const changed = sincePos === undefined || Number(m.stream_position) > sincePos;
+      if (m.membership === "join") {
+        const summary = summaries.get(m.room_id);
+        const roomChanged = sincePos === undefined || Number(summary?.stream_position ?? 0) > sincePos;
+        const roomReceipts = receipts.filter((r) => r.room_id === m.room_id && (r.receipt_type !== "m.read.private" || r.user_id === userId));
+        const roomAccountData = accountData.filter((a) => a.room_id === m.room_id);
+        const typingChanged = since === undefined ? this.typing.typingIn(m.room_id).length > 0 : this.typing.changedSince(m.room_id, since.typing);
+        if (!fullState && !changed && !roomChanged && roomReceipts.length === 0 && roomAccountData.length === 0 && !typingChanged) continue;
+        const room = await this.#joinedRoom(requester, m, fullState || changed ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true);
+        const ephemeral: unknown[] = [];
+        if (typingChanged) ephemeral.push({ type: "m.typing", content: { user_ids: this.typing.typingIn(m.room_id) } });
+        if (roomReceipts.length > 0) {
+          const content: Record<string, Record<string, Record<string, Record<string, unknown>>>> = {};
+          for (const r of roomReceipts) {
+            const receipt: Record<string, unknown> = { ts: Number(r.ts) };
+            if (r.thread_id) receipt.thread_id = r.thread_id;
+            ((content[r.event_id] ??= {})[r.receipt_type] ??= {})[r.user_id] = receipt;
+          }
+          ephemeral.push({ type: "m.receipt", content });
+        }
+        room.ephemeral = { events: ephemeral };
+        room.account_data = { events: roomAccountData.map((a) => ({ type: a.type, content: a.content })) };
+        const readUpTo = await latestReceiptPosition(this.ctx.db, m.room_id, userId);
+        room.unread_notifications = {
+          notification_count: await countUnread(this.ctx.db, m.room_id, userId, readUpTo ?? Number(m.stream_position)),
+          highlight_count: 0,
+        };
+        room.summary = await this.#summary(m.room_id, userId, summary?.joined_count, summary?.invited_count);
+        join[m.room_id] = room;
+      } else if (m.membership === "invite" && changed) {
+        const inviteEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
+        const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(inviteEvent ? [strippedEvent(inviteEvent)] : [])];
+        invite[m.room_id] = { invite_state: { events } };
+      } else if (m.membership === "knock" && changed) {
+        const knockEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
+        const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(knockEvent ? [strippedEvent(knockEvent)] : [])];
+        knock[m.room_id] = { knock_state: { events } };
+      } else if ((m.membership === "leave" || m.membership === "ban") && changed && !m.forgotten) {
+        if (sincePos === undefined && !roomFilter.include_leave) continue;
+        // A rejected invite the user never joined shows only its leave event.
+        leave[m.room_id] = await this.#leftRoom(requester, m, sincePos, roomFilter);
+      }
+    }
+
+    const globalData = accountData.filter((a) => a.room_id === "").map((a) => ({ type: a.type, content: a.content }));
+    const presenceUsers = new Set<string>([userId]);
+    for (const m of memberships) if (m.membership === "join") for (const member of await this.#memberIdsCached(m.room_id)) presenceUsers.add(member);
+    const presence = (await presenceSince(this.ctx.db, [...presenceUsers], sincePos, pos)).map((p) => ({
+      type: "m.presence",
+      sender: p.user_id,
+      content: {
+        presence: p.presence,
+        ...(p.status_msg !== null ? { status_msg: p.status_msg } : {}),
+        last_active_ago: Math.max(0, this.ctx.now() - Number(p.last_active_ts)),
+        currently_active: p.presence === "online",
+      },
+    }));
+    const empty =
+      Object.keys(join).length + Object.keys(invite).length + Object.keys(leave).length + Object.keys(knock).length + globalData.length + presence.length === 0;
+    const response: Record<string, unknown> = {
+      next_batch: nextBatch,
+      rooms: { join, invite, leave, knock },
+      account_data: { events: globalData },
+      presence: { events: presence },
+      to_device: { events: [] },
+      device_lists: { changed: [], left: [] },
+      device_one_time_keys_count: {},
+    };
+    return { response, empty };
+  }
+
+
+  async #memberIdsCached(roomId: string): Promise<string[]> {
+    const snap = this.rooms.persister.cache.peek(roomId);
+    if (snap) return [...snap.state.members.entries()].filter(([, e]) => (e.content as Record<string, unknown>).membership === "join").map(([u]) => u);
+    return (await roomMembers(this.ctx.db, roomId, "join")).map((m) => m.user_id);
+  }
+
+  async #summary(roomId: string, userId: string, joined?: number, invited?: number): Promise<Record<string, unknown>> {
+    const members = (await roomMembers(this.ctx.db, roomId)).filter((m) => m.user_id !== userId && (m.membership === "join" || m.membership === "invite"));
+    members.sort((a, b) => (a.user_id < b.user_id ? -1 : 1));
+    return {
+      "m.heroes": members.slice(0, 5).map((m) => m.user_id),
+      "m.joined_member_count": Number(joined ?? 0),
+      "m.invited_member_count": Number(invited ?? 0),
+    };
+  }
+
+  /** A joined room's section: timeline (after `sincePos`, or the latest events), state and limits. */
+  async #joinedRoom(
+    requester: Requester,
+    m: MembershipRow,
+    sincePos: number | undefined,
+    pos: number,
+    roomFilter: NonNullable<SyncFilter["room"]>,
+    useStateAfter: boolean,
+  ): Promise<Record<string, unknown>> {
+    const timelineFilter = roomFilter.timeline;
+    const limit = Math.min(timelineFilter?.limit ?? DEFAULT_TIMELINE_LIMIT, 100);
+    const rows = (
+      await roomEvents(this.ctx.db, { roomId: m.room_id, after: sincePos, upTo: pos, direction: "backward", limit: limit + 1, filter: filterSql(timelineFilter) })
+    ).reverse();
+    const limited = rows.length > limit;
+    const timelineRows = limited ? rows.slice(1) : rows;
+    const first = timelineRows[0];
+    const startPos = first ? Number(first.stream_position) - 1 : pos;
+    const room: Record<string, unknown> = {};
+    room.timeline = {
+      events: await this.rooms.format(timelineRows, requester),
+      limited,
+      prev_batch: `s${startPos}`,
+    };
+    const lazy = roomFilter.state?.lazy_load_members === true;
+    if (useStateAfter) {
+      // MSC4222: state at the end of the timeline, as a delta since the token.
+      const after = await this.#stateAt(m.room_id, pos);
+      const before = sincePos === undefined ? new Map<string, string>() : await this.#stateAt(m.room_id, sincePos);
+      room.state_after = { events: await this.#stateDelta(requester, before, after, lazy ? timelineRows : undefined, roomFilter.state) };
+    } else if (sincePos === undefined || limited) {
+      const atStart = first ? await this.#stateBefore(first) : await this.#stateAt(m.room_id, pos);
+      const before = sincePos === undefined ? new Map<string, string>() : await this.#stateAt(m.room_id, sincePos);
+      room.state = { events: await this.#stateDelta(requester, before, atStart, lazy ? timelineRows : undefined, roomFilter.state) };
+    } else {
+      room.state = { events: [] };
+    }
+    return room;
+  }
+
+  async #leftRoom(requester: Requester, m: MembershipRow, sincePos: number | undefined, roomFilter: NonNullable<SyncFilter["room"]>): Promise<Record<string, unknown>> {
+    const leavePos = Number(m.stream_position);
+    const limit = Math.min(roomFilter.timeline?.limit ?? DEFAULT_TIMELINE_LIMIT, 100);
+    const rows = (await roomEvents(this.ctx.db, { roomId: m.room_id, after: sincePos, upTo: leavePos, direction: "backward", limit: limit + 1 })).reverse();
+    const limited = rows.length > limit;
+    const timelineRows = limited ? rows.slice(1) : rows;
+    const first = timelineRows[0];
+    const before = sincePos === undefined ? new Map<string, string>() : await this.#stateAt(m.room_id, sincePos);
+    const atStart = first ? await this.#stateBefore(first) : await this.#stateAt(m.room_id, leavePos);
+    return {
+      timeline: { events: await this.rooms.format(timelineRows, requester), limited, prev_batch: `s${first ? Number(first.stream_position) - 1 : leavePos}` },
+      state: { events: sincePos === undefined || limited ? await this.#stateDelta(requester, before, atStart, undefined, roomFilter.state) : [] },
+      account_data: { events: [] },
+    };
+  }
+
+  async #stateBefore(event: StoredEvent): Promise<Map<string, string>> {
+    return event.state_group_before == null ? new Map() : stateGroupIds(this.ctx.db, Number(event.state_group_before));
+  }
+
+  async #stateAt(roomId: string, position: number): Promise<Map<string, string>> {
+    const group = await stateGroupAtPosition(this.ctx.db, roomId, position);
+    return group === null ? new Map() : stateGroupIds(this.ctx.db, group);
+  }
+
+  /** State entries of `after` that differ from `before`, as client events (lazy members: only the timeline's senders). */
+  async #stateDelta(
+    requester: Requester,
+    before: Map<string, string>,
+    after: Map<string, string>,
+    lazyFor: readonly StoredEvent[] | undefined,
+    stateFilter: RoomEventFilter | undefined,
+  ): Promise<ClientEvent[]> {
+    const senders = lazyFor ? new Set([...lazyFor.map((e) => e.sender), requester.userId]) : undefined;
+    const ids: string[] = [];
+    for (const [key, id] of after) {
+      if (before.get(key) === id) continue;
+      const [type, stateKey] = [key.slice(0, key.indexOf("\u0000")), key.slice(key.indexOf("\u0000") + 1)];
+      if (senders && type === "m.room.member" && !senders.has(stateKey)) continue;
+      if (stateFilter?.types && !stateFilter.types.some((t) => matchesType(t, type))) continue;
+      if (stateFilter?.not_types?.some((t) => matchesType(t, type))) continue;
+      ids.push(id);
+    }
+    const rows = [...(await getEventsById(this.ctx.db, ids)).values()];
+    return this.rooms.format(rows, requester);
+  }
+}
+
+function matchesType(pattern: string, type: string): boolean {
+  if (!pattern.includes("*")) return pattern === type;
+  const regex = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  return regex.test(type);
+}
