@@ -99,7 +99,7 @@ async function handle(route: AnyRoute, req: Request, res: Response, runtime: Rou
 
 function parseInput(schema: z.ZodType | undefined, value: unknown, errcode: string, where: string): unknown {
   if (!schema) return value;
-  const result = schema.safeParse(value);
+  const result = schema.safeParse(value, { reportInput: true }); // input tells a missing key from a wrong type
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const path = issue.path.join(".");

@@ -6,9 +6,10 @@ import type { Database } from "@weft/storage-pg";
 import type { SigningKey } from "@weft/signing";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import { MatrixError } from "@weft/common";
 import type { Requester } from "../http/route.js";
 import { Notifier } from "./notifier.js";
+import { createAccountServices, type AccountServices } from "./account-services.js";
+import { createRoomServices, type RoomServices } from "./room-services.js";
 
 /** What every service may use. */
 export interface ServiceContext {
@@ -22,7 +23,7 @@ export interface ServiceContext {
 }
 
 /** The services the routes call. */
-export interface Services {
+export interface Services extends AccountServices, RoomServices {
   readonly notifier: Notifier;
   /** Resolves an access token to its requester, or throws `M_UNKNOWN_TOKEN`. */
   authenticate(accessToken: string): Promise<Requester>;
@@ -30,10 +31,18 @@ export interface Services {
 
 /** Creates the services. */
 export async function createServices(ctx: ServiceContext): Promise<Services> {
-  return {
+  const accountServices = createAccountServices(ctx);
+  const services: Services = {
+    ...accountServices,
+    ...createRoomServices(ctx, accountServices.hooks),
     notifier: ctx.notifier,
-    async authenticate() {
-      throw new MatrixError("M_UNKNOWN_TOKEN", "Unknown access token");
-    },
+    authenticate: (accessToken) => accountServices.auth.authenticate(accessToken),
   };
+  // Profile changes become membership events in joined rooms when a rooms
+  // service offers updateProfileInJoinedRooms.
+  accountServices.hooks.onProfileChanged.push(async (userId) => {
+    const rooms = (services as { rooms?: { updateProfileInJoinedRooms?(userId: string): Promise<unknown> } }).rooms;
+    await rooms?.updateProfileInJoinedRooms?.(userId);
+  });
+  return services;
 }

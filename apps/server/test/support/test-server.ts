@@ -20,7 +20,11 @@ export interface TestServer {
 }
 
 /** Starts a server for one test file. */
-export async function startTestServer(backend: TestBackend, overrides: Record<string, unknown> = {}): Promise<TestServer> {
+export async function startTestServer(
+  backend: TestBackend,
+  overrides: Record<string, unknown> = {},
+  options: { now?: () => number } = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "weft-test-"));
   const config = loadConfig({
     env: {},
@@ -35,7 +39,7 @@ export async function startTestServer(backend: TestBackend, overrides: Record<st
     },
   });
   const db = await backend.open();
-  const server = await startServer(config, { db });
+  const server = await startServer(config, { db, ...(options.now ? { now: options.now } : {}) });
   return {
     server,
     url: server.url,
