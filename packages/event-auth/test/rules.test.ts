@@ -6,12 +6,11 @@
 // the expected result is computed from the version's flags, which doubles as a
 // sweep for version-dispatch bugs.
 
-import { generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { JsonObject, RoomVersionRules } from "@weft/common";
 import { RoomBuilder, USERS } from "@weft/test-fixtures";
 import { AUTH_FAILURE_CODES as C, checkEventAuth, type AuthFailureCode, type AuthOptions, type AuthPdu } from "../src/index.js";
-import { canonicalJson } from "../src/internal/verify-signed.js";
+import { generateSigningKey, signJson, type SigningKey } from "@weft/signing";
 import { ALL_VERSIONS, powerLevels, standardRoom } from "./helpers.js";
 
 type Expected = "ok" | AuthFailureCode;
@@ -380,21 +379,17 @@ add("m.invite.4", "string invite level before v10", (v) => {
 }, (r) => (r.authorization.integerPowerLevels ? "ok" /* the PL event would have been rejected; its unreadable value counts as absent */ : C.INVITE_INSUFFICIENT_POWER));
 
 // third-party invites
-const identityServer = generateKeyPairSync("ed25519");
-const otherKey = generateKeyPairSync("ed25519");
-function rawPublicKey(key: typeof identityServer.publicKey): string {
-  return key.export({ format: "jwk" }).x!.replace(/-/g, "+").replace(/_/g, "/");
-}
-function signBlock(block: Record<string, unknown>, privateKey = identityServer.privateKey): Record<string, unknown> {
-  const sig = sign(null, Buffer.from(canonicalJson(block)), privateKey).toString("base64").replace(/=+$/, "");
-  return { ...block, signatures: { "id.example.org": { "ed25519:0": sig } } };
+const identityServer = generateSigningKey("0");
+const otherKey = generateSigningKey("0");
+function signBlock(block: Record<string, unknown>, key: SigningKey = identityServer): Record<string, unknown> {
+  return signJson(block, "id.example.org", key);
 }
 function thirdPartyRoom(v: string, keyField: "public_key" | "public_keys" = "public_key"): RoomBuilder {
   const room = standardRoom(v);
-  const pk = rawPublicKey(identityServer.publicKey);
+  const pk = identityServer.publicKeyBase64;
   const content: JsonObject = keyField === "public_key"
     ? { display_name: "z...@example.org", key_validity_url: "https://id.example.org/isvalid", public_key: pk }
-    : { display_name: "z...@example.org", key_validity_url: "https://id.example.org/isvalid", public_key: rawPublicKey(otherKey.publicKey), public_keys: [{ public_key: pk, key_validity_url: "https://id.example.org/isvalid" }] };
+    : { display_name: "z...@example.org", key_validity_url: "https://id.example.org/isvalid", public_key: otherKey.publicKeyBase64, public_keys: [{ public_key: pk, key_validity_url: "https://id.example.org/isvalid" }] };
   room.state("alice", "m.room.third_party_invite", "tok123", content, { id: "tpi" });
   return room;
 }
@@ -411,7 +406,7 @@ add("m.invite.1.7", "a third-party invite signed with a key from public_keys", (
 }, always("ok"));
 add("m.invite.1.8", "a third-party invite signed by another key", (v) => {
   const room = thirdPartyRoom(v);
-  return { room, event: tpiInvite(room, signBlock({ mxid: USERS.zara, token: "tok123", sender: USERS.alice }, otherKey.privateKey)) };
+  return { room, event: tpiInvite(room, signBlock({ mxid: USERS.zara, token: "tok123", sender: USERS.alice }, otherKey)) };
 }, always(C.THIRD_PARTY_INVITE_BAD_SIGNATURE));
 add("m.invite.1.8", "a third-party invite whose signed block was altered after signing", (v) => {
   const room = thirdPartyRoom(v);
