@@ -74,3 +74,51 @@ describe("requiredPowerLevel", () => {
     expect(requiredPowerLevel("m.room.topic", true, parsePowerLevels(undefined, "11"))).toBe(0);
   });
 });
+
+describe("the spec's worked examples", () => {
+  // https://spec.matrix.org/v1.19/rooms/v1/#mroompower_levels-events-accept-values-as-strings
+  const stringy = {
+    content: {
+      ban: "50",
+      events: { "m.room.power_levels": "100" },
+      events_default: "0",
+      state_default: "50",
+      users: { "@example:localhost": "100" },
+      users_default: "0",
+    },
+    origin_server_ts: 1432735824653,
+    room_id: "!jEsUZKDJdhlrceRyVU:example.org",
+    sender: "@example:example.org",
+    state_key: "",
+    type: "m.room.power_levels",
+  } as unknown as Pdu;
+  // https://spec.matrix.org/v1.19/rooms/v1/#mroompower_levels-events-accept-values-as-floats
+  const floaty = {
+    content: {
+      ban: 50,
+      events: { "m.room.power_levels": 100 },
+      events_default: 0,
+      state_default: 50,
+      users: { "@example:example.org": 100, "@alice:localhost": 50, "@bob:localhost": 50.57 },
+      users_default: 0,
+    },
+    sender: "@example:example.org",
+    state_key: "",
+    type: "m.room.power_levels",
+  } as unknown as Pdu;
+
+  it("reads string values before room version 10", () => {
+    for (const v of ["1", "9"]) {
+      const pl = parsePowerLevels(stringy, v);
+      expect([pl.ban, pl.events.get("m.room.power_levels"), pl.users.get("@example:localhost"), pl.stateDefault]).toEqual([50, 100, 100, 50]);
+    }
+    const v10 = parsePowerLevels(stringy, "10");
+    expect([v10.ban, v10.users.get("@example:localhost")]).toEqual([50, undefined]);
+  });
+
+  it("truncates floats before room version 6: alice and bob both have 50", () => {
+    const pl = parsePowerLevels(floaty, "5");
+    expect([pl.users.get("@alice:localhost"), pl.users.get("@bob:localhost")]).toEqual([50, 50]);
+    expect(parsePowerLevels(floaty, "6").users.get("@bob:localhost")).toBeUndefined();
+  });
+});
