@@ -167,3 +167,14 @@ describe("verifyEvent", () => {
     expect(verifyEventSync(signedV5, "6", lookup())).toMatchObject({ reason: "invalid_canonical_json" });
   });
 });
+
+describe("legacy JSON (room versions 1–5)", () => {
+  it("reads origin_server_ts from a LegacyNumber", async () => {
+    const { parseLegacyJson } = await import("@weft/canonical-json");
+    const signed = signEvent({ ...base, origin_server_ts: 1_000_000 }, "example.com", exampleKey, "5");
+    const text = JSON.stringify(signed).replace('"origin_server_ts":1000000', '"origin_server_ts":1000000.0');
+    const parsed = parseLegacyJson(text);
+    // The signature covered 1000000, not 1000000.0, so it no longer verifies — but the check runs instead of refusing the event.
+    expect(verifyEventSync(parsed, "5", lookup())).toMatchObject({ outcome: "reject", reason: "bad_signature" });
+  });
+});

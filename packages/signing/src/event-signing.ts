@@ -8,7 +8,7 @@
 // server of that user"). Key validity (`valid_until_ts` ≥ `origin_server_ts`)
 // is enforced since room version 5: https://spec.matrix.org/v1.19/rooms/v5/#signing-key-validity-period
 
-import { decodeBase64, encodeBase64 } from "@weft/canonical-json";
+import { LegacyNumber, decodeBase64, encodeBase64 } from "@weft/canonical-json";
 import { EVENT_ID_FORMATS, redactEvent } from "@weft/common";
 import type { RoomVersionRules } from "@weft/common";
 import { defaultBackend } from "./ed25519/backend.js";
@@ -180,7 +180,9 @@ function requiredServers(event: Record<string, unknown>, rules: RoomVersionRules
 function plan(event: unknown, roomVersion: RoomVersionInput): Plan | EventVerification {
   const rules = rulesOf(roomVersion);
   if (!isJsonObject(event)) return reject("malformed_event", "expected an event object");
-  const ts = event["origin_server_ts"];
+  const rawTs = event["origin_server_ts"];
+  // Room versions 1–5 parsed with parseLegacyJson may hold a LegacyNumber here.
+  const ts = rawTs instanceof LegacyNumber ? rawTs.toNumber() : rawTs;
   if (rules.enforceKeyValidity && (typeof ts !== "number" || !Number.isFinite(ts))) {
     return reject("malformed_event", "expected a numeric origin_server_ts");
   }
