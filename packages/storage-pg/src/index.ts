@@ -10,6 +10,7 @@ export * from "./rooms.js";
 export * from "./directory.js";
 export * from "./receipts.js";
 export * from "./reports.js";
+export * from "./sync-sources.js";
 export { AccountsStore } from "./accounts.js";
 export type { AccountRow, UiaSessionRow, RegistrationTokenRow } from "./accounts.js";
 export { DevicesStore } from "./devices.js";
