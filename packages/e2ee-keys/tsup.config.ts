@@ -1,3 +1,3 @@
 import { weftBuild } from "../../tsup.config.base.js";
 
-export default weftBuild(["src/index.ts"]);
+export default weftBuild(["src/index.ts", "src/conformance.ts"]);
