@@ -223,7 +223,18 @@ export function checkAuthAgainstState(
   return checkStateDependent(event, state, rules, options);
 }
 
-/** Whether `event` passes the create-event rules (rule 1). */
+/**
+ * The `m.room.create` rules (rule 1), which need no state.
+ *
+ * @param event - the create event.
+ * @param roomVersion - room version identifier or rules.
+ * @returns `{ ok: true }` or the failing rule.
+ * @example
+ * ```ts
+ * checkCreateEvent({ ...create, prev_events: ["$x"] }, "12"); // { ok: false, code: "CREATE_HAS_PREV_EVENTS", rule: "1.1", … }
+ * ```
+ * @see https://spec.matrix.org/v1.19/rooms/v12/#authorisation-rules
+ */
 export function checkCreateEvent(event: Pdu, roomVersion: string | RoomVersionRules): AuthResult {
   const rules = rulesOf(roomVersion);
   const content = contentOf(event);
@@ -256,7 +267,20 @@ export function checkCreateEvent(event: Pdu, roomVersion: string | RoomVersionRu
   return OK;
 }
 
-/** The size limits of https://spec.matrix.org/v1.19/client-server-api/#size-limits. */
+/**
+ * The size limits: 65,536 bytes of canonical JSON for the event; 255 bytes for
+ * `sender`, `room_id`, `event_id`, `type` and `state_key`.
+ *
+ * @param event - the event.
+ * @param roomVersion - room version identifier or rules.
+ * @param eventSize - the event's size in bytes when known (skips measuring).
+ * @returns the failure, or `undefined` when within the limits.
+ * @example
+ * ```ts
+ * checkSizeLimits(event, "12", body.byteLength)?.code; // "EVENT_TOO_LARGE" or undefined
+ * ```
+ * @see https://spec.matrix.org/v1.19/client-server-api/#size-limits
+ */
 export function checkSizeLimits(event: Pdu, roomVersion: string | RoomVersionRules, eventSize?: number): AuthResult | undefined {
   const rules = rulesOf(roomVersion);
   if (typeof event.sender === "string" && exceedsBytes(event.sender, MAX_ID_BYTES)) {

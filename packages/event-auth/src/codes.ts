@@ -10,6 +10,13 @@ import type { RoomVersionRules } from "@weft/common";
 /**
  * Every way an event can fail authorization. Tests and callers match on these;
  * messages are for humans and may change.
+ *
+ * @example
+ * ```ts
+ * const r = checkEventAuth(event, authEvents, "12");
+ * if (!r.ok && r.code === AUTH_FAILURE_CODES.SENDER_NOT_JOINED) { … }
+ * ```
+ * @see https://spec.matrix.org/v1.19/server-server-api/#authorization-rules
  */
 export const AUTH_FAILURE_CODES = {
   // Size limits (https://spec.matrix.org/v1.19/client-server-api/#size-limits), checked first.
@@ -226,6 +233,15 @@ function powerLevelsSub(sub: string, rules: RoomVersionRules): number | undefine
 /**
  * The spec rule number of a failure code in a room version (e.g.
  * `JOIN_BANNED` is `"5.2.3"` in v1, `"4.3.3"` in v8, `"5.3.3"` in v12).
+ *
+ * @param code - a failure code.
+ * @param rules - the room version rules (`roomVersionRules("8")`).
+ * @returns the rule number; `"size-limits"` for the size checks.
+ * @example
+ * ```ts
+ * ruleNumber(AUTH_FAILURE_CODES.JOIN_BANNED, roomVersionRules("8")); // "4.3.3"
+ * ```
+ * @see https://spec.matrix.org/v1.19/rooms/
  */
 export function ruleNumber(code: AuthFailureCode, rules: RoomVersionRules): string {
   const m = (sub: string, ...rest: number[]): string =>

@@ -84,6 +84,14 @@ const INTEGER_STRING = /^\s*[+-]?[0-9]+\s*$/;
  * Reads one power level value in a room version: an integer; before room
  * version 10 also an integer string; before room version 6 also a float
  * (truncated). Anything else gives `undefined`.
+ *
+ * @example
+ * ```ts
+ * readPowerLevel(" +050 ", roomVersionRules("9"));  // 50
+ * readPowerLevel("50", roomVersionRules("10"));     // undefined
+ * readPowerLevel(50.7, roomVersionRules("5"));      // 50
+ * ```
+ * @see https://spec.matrix.org/v1.19/rooms/v1/#mroompower_levels-events-accept-values-as-strings
  */
 export function readPowerLevel(value: unknown, rules: RoomVersionRules): number | undefined {
   if (typeof value === "number") {
