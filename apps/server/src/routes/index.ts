@@ -8,9 +8,16 @@ import { discoveryRoutes } from "./client/versions.js";
 import { accountRoutes } from "./client/account.js";
 import { loginRoutes } from "./client/login.js";
 import { registerRoutes as registrationRoutes } from "./client/register.js";
+import { accountDataRoutes } from "./client/account-data.js";
+import { capabilitiesRoutes } from "./client/capabilities.js";
+import { deviceRoutes } from "./client/devices.js";
+import { filterRoutes } from "./client/filters.js";
+import { presenceRoutes } from "./client/presence.js";
+import { profileRoutes } from "./client/profile.js";
+import { pushRuleReadRoutes } from "./client/pushrules.js";
 import { allRoomRoutes } from "./client/room-routes.js";
 
 /** All routes, built over the services. */
 export function buildRoutes(config: Config, services: Services): AnyRoute[] {
-  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...allRoomRoutes(services)];
+  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleReadRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services)];
 }

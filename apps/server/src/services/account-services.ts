@@ -8,6 +8,11 @@ import { AuthService } from "./auth-service.js";
 import { DevicesService } from "./devices-service.js";
 import type { ServiceContext } from "./index.js";
 import { Uia } from "./uia.js";
+import { ProfileService } from "./profile-service.js";
+import { AccountDataService } from "./account-data-service.js";
+import { FiltersService } from "./filters-service.js";
+import { PresenceService } from "./presence-service.js";
+import { PushRulesService } from "./pushrules-service.js";
 
 /** The account-side services, part of `Services`. */
 export interface AccountServices {
@@ -16,6 +21,11 @@ export interface AccountServices {
   readonly accounts: AccountsService;
   readonly devices: DevicesService;
   readonly uia: Uia;
+  readonly profile: ProfileService;
+  readonly accountData: AccountDataService;
+  readonly filters: FiltersService;
+  readonly presence: PresenceService;
+  readonly pushRules: PushRulesService;
   /** Callbacks other services add to (rooms: leave rooms on deactivation, update memberships on profile changes). */
   readonly hooks: AccountHooks;
 }
@@ -30,14 +40,26 @@ export interface AccountServices {
  */
 export function createAccountServices(ctx: ServiceContext): AccountServices {
   const hooks = createAccountHooks();
-  const devices = new DevicesService(ctx, hooks);
-  const auth = new AuthService(ctx, devices);
   const verifiers: Record<string, ConstructorParameters<typeof Uia>[2][string]> = {
     "m.login.dummy": async () => ({ ok: true }),
   };
   const uia = new Uia(ctx.db, ctx.now, verifiers);
+  const devices = new DevicesService(ctx, hooks, uia);
+  const auth = new AuthService(ctx, devices);
   const accounts = new AccountsService(ctx, auth, uia, hooks);
   verifiers["m.login.password"] = accounts.passwordVerifier();
   verifiers["m.login.registration_token"] = accounts.registrationTokenVerifier();
-  return { config: ctx.config, auth, accounts, devices, uia, hooks };
+  return {
+    config: ctx.config,
+    auth,
+    accounts,
+    devices,
+    uia,
+    hooks,
+    profile: new ProfileService(ctx, hooks),
+    accountData: new AccountDataService(ctx),
+    filters: new FiltersService(ctx),
+    presence: new PresenceService(ctx),
+    pushRules: new PushRulesService(ctx),
+  };
 }

@@ -4,6 +4,7 @@ import { MatrixError } from "@weft/common";
 import { DevicesStore, type DeviceRow } from "@weft/storage-pg";
 import { runHooks, type AccountHooks } from "./account-hooks.js";
 import type { ServiceContext } from "./index.js";
+import type { UiaChallenge, Uia } from "./uia.js";
 
 /** A device as the client-server API shows it. */
 export interface ClientDevice {
@@ -28,7 +29,21 @@ export class DevicesService {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly hooks: AccountHooks,
+    private readonly uia: Uia,
   ) {}
+
+  /**
+   * `DELETE /devices/{deviceId}` and `POST /delete_devices`, behind
+   * user-interactive auth with `m.login.password`.
+   * @returns `{ ok: true }` once deleted, or the 401 challenge.
+   */
+  async deleteDevicesWithAuth(userId: string, deviceIds: readonly string[], auth: unknown): Promise<{ ok: true } | { ok: false; challenge: UiaChallenge }> {
+    const outcome = await this.uia.check({ purpose: "delete_devices", userId, flows: [{ stages: ["m.login.password"] }], auth });
+    if (!outcome.ok) return outcome;
+    await this.deleteDevices(userId, deviceIds);
+    await this.uia.finish(outcome.session);
+    return { ok: true };
+  }
 
   async listDevices(userId: string): Promise<{ devices: ClientDevice[] }> {
     return { devices: (await new DevicesStore(this.ctx.db).listDevices(userId)).map(toClientDevice) };
