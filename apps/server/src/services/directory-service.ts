@@ -43,9 +43,9 @@ export class DirectoryService {
     const row = await getAlias(this.ctx.db, alias);
     if (!row) throw new MatrixError("M_NOT_FOUND", `room alias ${alias} not found`);
     if (row.creator !== requester.userId && !requester.isAdmin) {
-      const snap = this.rooms.persister.cache.peek(row.room_id);
+      const snap = await this.rooms.currentSnapshot(row.room_id);
       const version = await this.rooms.roomVersion(row.room_id);
-      const allowed = snap && version && powerOf(requester.userId, snap.state, version) >= requiredPower("m.room.canonical_alias", true, snap.state);
+      const allowed = snap && version && powerOf(requester.userId, snap.state, version) >= requiredPower("m.room.canonical_alias", true, snap.state, version);
       if (!allowed) throw new MatrixError("M_FORBIDDEN", "you may not delete this alias");
     }
     await deleteAlias(this.ctx.db, alias);
@@ -70,8 +70,8 @@ export class DirectoryService {
     if (!version) throw new MatrixError("M_NOT_FOUND", `unknown room ${roomId}`);
     const vis = await this.rooms.visibility(requester.userId, roomId);
     if (!vis.current) throw new MatrixError("M_FORBIDDEN", "you are not in this room");
-    const snap = this.rooms.persister.cache.peek(roomId);
-    if (snap && !requester.isAdmin && powerOf(requester.userId, snap.state, version) < Math.max(actionPower("kick", snap.state), requiredPower("m.room.canonical_alias", true, snap.state))) {
+    const snap = await this.rooms.currentSnapshot(roomId);
+    if (!requester.isAdmin && (!snap || powerOf(requester.userId, snap.state, version) < Math.max(actionPower("kick", snap.state, version), requiredPower("m.room.canonical_alias", true, snap.state, version)))) {
       throw new MatrixError("M_FORBIDDEN", "insufficient power to publish this room");
     }
     await setRoomPublic(this.ctx.db, roomId, visibility === "public");

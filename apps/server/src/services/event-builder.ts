@@ -82,10 +82,10 @@ export function buildEvent(draft: EventDraft, snapshot: RoomSnapshot, ctx: { ser
   // Before room version 11, PDUs carried an `origin`; harmless and expected by older servers.
   if (rules.redaction.keepOriginMembershipPrevState) unsignedEvent.origin = ctx.serverName;
 
-  const auth = authorizeEvent(unsignedEvent as unknown as Pdu, snapshot.state, snapshot.roomVersion);
-  if (!auth.ok) throw new MatrixError("M_FORBIDDEN", auth.message);
-
+  // Signed before the auth check: restricted joins need the authorising server's signature.
   const signed = signEvent(unsignedEvent, ctx.serverName, ctx.key, rules) as unknown as Pdu;
+  const auth = authorizeEvent(signed, snapshot.state, snapshot.roomVersion);
+  if (!auth.ok) throw new MatrixError("M_FORBIDDEN", auth.message);
   const eventId = computeEventId(signed, rules);
   const roomId = isCreate && rules.eventFormat.roomIdIsCreateEventHash ? computeRoomIdV12(signed) : snapshot.roomId;
   return { eventId, roomId, pdu: signed, json: encodeCanonicalJson(signed), draft, prevEventIds, authEventIds };

@@ -78,7 +78,7 @@ export class MembershipService {
       Array.isArray(allow) &&
       allow.some((a) => typeof a === "object" && a !== null && (a as Record<string, unknown>).type === "m.room_membership" && userRooms.has(String((a as Record<string, unknown>).room_id)));
     if (!allowed) throw new MatrixError("M_FORBIDDEN", "you do not meet the room's join conditions");
-    const needed = actionPower("invite", snap.state);
+    const needed = actionPower("invite", snap.state, version);
     const candidates = [...snap.state.members.entries()]
       .filter(([user, event]) => (event.content as Record<string, unknown>).membership === "join" && serverNameOf(user) === this.ctx.config.server_name)
       .map(([user]) => ({ user, power: powerOf(user, snap.state, version) }))

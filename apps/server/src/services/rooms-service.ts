@@ -13,6 +13,7 @@ import {
   getAlias,
   getEventById,
   getEventsById,
+  getRoomSummary,
   getRoomVersion,
   membershipOf,
   membershipsOfUser,
@@ -31,7 +32,7 @@ import { formatEvents, formatEvent, type ClientEvent } from "./client-events.js"
 import type { EventDraft } from "./event-builder.js";
 import { actionPower, powerOf } from "./event-authorizer.js";
 import { EventPersister } from "./event-persister.js";
-import { membershipIn } from "./room-state.js";
+import { membershipIn, type RoomSnapshot } from "./room-state.js";
 
 /** The `createRoom` request body (https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3createroom). */
 export interface CreateRoomRequest {
@@ -242,7 +243,7 @@ export class RoomsService {
     if (roomVersionRules(version).eventFormat.redactsInContent) content.redacts = eventId;
     const [event] = await this.persister.send(roomId, (snapshot) => {
       if (target && target.room_id === roomId && target.sender !== requester.userId) {
-        if (powerOf(requester.userId, snapshot.state, version) < actionPower("redact", snapshot.state)) {
+        if (powerOf(requester.userId, snapshot.state, version) < actionPower("redact", snapshot.state, version)) {
           throw new MatrixError("M_FORBIDDEN", "insufficient power to redact other users' events");
         }
       }
@@ -362,6 +363,12 @@ export class RoomsService {
     const out: Record<string, { display_name: string | null; avatar_url: string | null }> = {};
     for (const m of await roomMembers(this.ctx.db, roomId, "join")) out[m.user_id] = { display_name: m.display_name, avatar_url: m.avatar_url };
     return out;
+  }
+
+  /** The room's current state snapshot (cached when fresh), or undefined for an unknown room. */
+  async currentSnapshot(roomId: string): Promise<RoomSnapshot | undefined> {
+    const summary = await getRoomSummary(this.ctx.db, roomId);
+    return summary ? this.persister.cache.load(this.ctx.db, summary) : undefined;
   }
 
   /** Whether `userId` is currently joined (from the cached state when fresh enough). */
