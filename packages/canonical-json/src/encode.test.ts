@@ -1,3 +1,4 @@
+/** Unit tests for the encoder: https://spec.matrix.org/v1.19/appendices/#canonical-json */
 import { describe, expect, test } from "vitest";
 import { CanonicalJsonError, encodeCanonicalJson, encodeCanonicalJsonBytes } from "./index.js";
 

@@ -1,3 +1,7 @@
+/**
+ * Unit tests for legacy numbers (room versions 1–5):
+ * https://spec.matrix.org/v1.19/appendices/#canonical-json, https://spec.matrix.org/v1.19/rooms/v1/#canonical-json
+ */
 import { describe, expect, test } from "vitest";
 import { CanonicalJsonError, LegacyNumber, formatLegacyNumber, formatPythonFloat } from "./index.js";
 

@@ -1,4 +1,7 @@
-/** fast-check arbitraries for canonical JSON values (well-formed Unicode, safe integers). */
+/**
+ * fast-check arbitraries for values that have a canonical JSON form
+ * (https://spec.matrix.org/v1.19/appendices/#canonical-json): well-formed Unicode, safe integers.
+ */
 import fc from "fast-check";
 
 /** Keys that trip up naive encoders: integer-like, `__proto__`, astral vs U+E000–U+FFFF, controls. */
