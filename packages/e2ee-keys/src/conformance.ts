@@ -62,10 +62,10 @@ export function runKeyStoreConformance(name: string, makeStore: () => Promise<Co
     beforeAll(async () => {
       opened = await makeStore();
       store = opened.store;
-    });
+    }, 60_000);
     afterAll(async () => {
       await opened.close?.();
-    });
+    }, 60_000);
 
     describe("device keys", () => {
       it("stores, reads and queries device keys", async () => {

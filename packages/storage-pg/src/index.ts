@@ -24,3 +24,6 @@ export { FiltersStore } from "./filters.js";
 export { PresenceStore } from "./presence.js";
 export type { PresenceRow } from "./presence.js";
 export { PushRulesStore } from "./pushrules.js";
+export { PgKeyStore } from "./e2ee-keys.js";
+export { MediaStore } from "./media.js";
+export type { MediaRow, MediaThumbnailRow, MediaContent } from "./media.js";

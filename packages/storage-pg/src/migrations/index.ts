@@ -5,6 +5,8 @@
 
 import { CORE_ACCOUNTS } from "./0001-accounts.js";
 import { CORE_ROOMS } from "./0002-rooms.js";
+import { MEDIA } from "./0300-media.js";
+import { E2EE } from "./0100-e2ee.js";
 
 /** One schema change. */
 export interface Migration {
@@ -14,4 +16,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS];
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, E2EE, MEDIA];
