@@ -25,5 +25,6 @@ export { PresenceStore } from "./presence.js";
 export type { PresenceRow } from "./presence.js";
 export { PushRulesStore } from "./pushrules.js";
 export { PgKeyStore } from "./e2ee-keys.js";
+export { usersSharingRooms, sharedRoomChanges, joinedRoomIds, deviceIdsOfUser, deviceDisplayNames } from "./device-lists.js";
 export { MediaStore } from "./media.js";
 export type { MediaRow, MediaThumbnailRow, MediaContent } from "./media.js";
