@@ -80,12 +80,30 @@ export function isCanonicalScalar(bytes: Uint8Array, offset = 0): boolean {
   return false; // S == L
 }
 
-/** Whether a public key passes libsodium's checks: 32 bytes, canonical, not of small order. */
+/**
+ * Whether a public key passes libsodium's checks: 32 bytes, canonical, not of small order.
+ *
+ * @param publicKey - the encoded key.
+ * @returns false for keys no signature can be valid for.
+ * @example
+ * ```ts
+ * isStrictPublicKey(new Uint8Array(32)); // false: y = 0 is a point of order 4
+ * ```
+ */
 export function isStrictPublicKey(publicKey: Uint8Array): boolean {
   return publicKey.length === 32 && isCanonicalPointEncoding(publicKey) && !hasSmallOrder(publicKey);
 }
 
-/** Whether a signature passes libsodium's checks: 64 bytes, R canonical and not of small order, S < L. */
+/**
+ * Whether a signature passes libsodium's checks: 64 bytes, R canonical and not of small order, S < L.
+ *
+ * @param signature - the 64-byte signature.
+ * @returns false for signatures that are refused before any curve arithmetic.
+ * @example
+ * ```ts
+ * isStrictSignature(key.sign(message)); // true
+ * ```
+ */
 export function isStrictSignature(signature: Uint8Array): boolean {
   return (
     signature.length === 64 &&

@@ -8,6 +8,12 @@ import { isStrictPublicKey, isStrictSignature } from "./strict.js";
 /**
  * A bounded map from public key to prepared verifier. Least recently inserted
  * entries go first; emptying it never changes a result, only speed.
+ *
+ * @example
+ * ```ts
+ * const cache = new VerifierCache(100);
+ * ed25519Verify(publicKey, message, signature, { cache });
+ * ```
  */
 export class VerifierCache {
   readonly #max: number;
