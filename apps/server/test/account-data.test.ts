@@ -12,7 +12,7 @@ import { startTestServer, testBackends, type TestServer } from "./support/test-s
 
 const ROOM = "!636q39766251:example.com";
 
-describe.each(testBackends())("account data, filters, capabilities on $name", (backend) => {
+describe.each(testBackends())("account data, filters, capabilities on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;

@@ -9,7 +9,7 @@ import { startTestServer, testBackends, type TestServer } from "./support/test-s
 
 const REGISTER = "/_matrix/client/v3/register";
 
-describe.each(testBackends())("registration (open) on $name", (backend) => {
+describe.each(testBackends())("registration (open) on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(backend);
@@ -188,7 +188,7 @@ describe.each(testBackends())("registration (open) on $name", (backend) => {
   });
 });
 
-describe.each(testBackends())("registration (token, closed) on $name", (backend) => {
+describe.each(testBackends())("registration (token, closed) on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(backend, { registration: "token", registration_token: "configured-token" });

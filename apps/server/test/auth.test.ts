@@ -12,7 +12,7 @@ import { startTestServer, testBackends, type TestServer } from "./support/test-s
 
 const WHOAMI = "/_matrix/client/v3/account/whoami";
 
-describe.each(testBackends())("login and tokens on $name", (backend) => {
+describe.each(testBackends())("login and tokens on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   let clock = Date.now();
   let alice: TestUser;
@@ -129,7 +129,7 @@ describe.each(testBackends())("login and tokens on $name", (backend) => {
   });
 });
 
-describe.each(testBackends())("rate limits on $name", (backend) => {
+describe.each(testBackends())("rate limits on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer(backend, { rate_limits: "on" });

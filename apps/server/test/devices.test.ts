@@ -7,7 +7,7 @@ import { startTestServer, testBackends, type TestServer } from "./support/test-s
 
 const WHOAMI = "/_matrix/client/v3/account/whoami";
 
-describe.each(testBackends())("devices on $name", (backend) => {
+describe.each(testBackends())("devices on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerUser, type TestUser } from "./support/accounts-helpers.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
-describe.each(testBackends())("profile and presence on $name", (backend) => {
+describe.each(testBackends())("profile and presence on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
   let alice: TestUser;
   let bob: TestUser;
