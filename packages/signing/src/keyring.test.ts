@@ -96,3 +96,21 @@ describe("Keyring", () => {
     expect(keyring.addServerKeysResponse(response(), "other.org").ok).toBe(false);
   });
 });
+
+describe("Keyring with a notary", () => {
+  it("accepts a /_matrix/key/v2/query answer, keeping only self-signed entries for the server", async () => {
+    const impostor = generateSigningKey("1");
+    const forged = buildServerKeysResponse({ serverName: "example.com", keys: impostor, validUntilTs: now + 1000 });
+    const unsigned = { ...forged, signatures: {} };
+    const keyring = new Keyring({
+      now: () => now,
+      fetchServerKeys: async () => ({ server_keys: [unsigned, response("other.org"), response()] }),
+    });
+    const found = await keyring.keyLookup("example.com", key.keyId, now);
+    expect(found?.key).toBeDefined();
+    expect(keyring.syncKeyLookup("example.com", key.keyId)!.validUntilTs).toBe(now + 86_400_000);
+    const empty = new Keyring({ now: () => now, fetchServerKeys: async () => ({ server_keys: [unsigned] }) });
+    expect(await empty.keyLookup("example.com", key.keyId, now)).toBeNull();
+    expect(empty.lastFetchError("example.com")).toMatch(/^missing_signature/);
+  });
+});

@@ -10,7 +10,11 @@ import { type PublicKeyInput, VerifyKey, toVerifyKey } from "./keys.js";
 import { SigningError } from "./errors.js";
 import { type ServerKeysVerification, type VerifiedKey, verifyServerKeysResponse } from "./server-keys.js";
 
-/** Fetches `GET /_matrix/key/v2/server` of `serverName` (directly or via a notary) and returns its JSON. */
+/**
+ * Fetches the keys of `serverName` and returns the JSON: the body of its
+ * `GET /_matrix/key/v2/server`, or a notary's `POST /_matrix/key/v2/query` answer
+ * (`{ server_keys: [...] }`).
+ */
 export type FetchServerKeys = (serverName: string, keyIds: readonly string[]) => Promise<unknown>;
 
 /** Options of {@link Keyring}. */
@@ -125,7 +129,7 @@ export class Keyring {
     const task = (async () => {
       let outcome: ServerKeysVerification | Error;
       try {
-        outcome = verifyServerKeysResponse(await fetcher(serverName, keyIds), serverName, this.#options.now(), this.#backendOption());
+        outcome = this.#verifyFetched(await fetcher(serverName, keyIds), serverName);
       } catch (err) {
         outcome = err instanceof Error ? err : new Error(String(err));
       }
@@ -142,6 +146,31 @@ export class Keyring {
     })().finally(() => this.#inFlight.delete(serverName));
     this.#inFlight.set(serverName, task);
     return task;
+  }
+
+  /**
+   * Verifies what the fetch port returned: a `/_matrix/key/v2/server` response,
+   * or a notary's `/_matrix/key/v2/query` answer (`{ server_keys: [...] }`), of
+   * which every entry for `serverName` must carry the server's own signature
+   * (the notary's signature is not checked: trust comes from the self-signature).
+   */
+  #verifyFetched(json: unknown, serverName: string): ServerKeysVerification {
+    const list = typeof json === "object" && json !== null ? (json as { server_keys?: unknown }).server_keys : undefined;
+    if (!Array.isArray(list)) return verifyServerKeysResponse(json, serverName, this.#options.now(), this.#backendOption());
+    const merged = new Map<string, VerifiedKey>();
+    let last: ServerKeysVerification = { ok: false, reason: "wrong_server_name", message: `expected an entry for ${serverName} in server_keys` };
+    let validUntilTs = 0;
+    for (const entry of list) {
+      if (typeof entry !== "object" || entry === null || (entry as { server_name?: unknown }).server_name !== serverName) continue;
+      last = verifyServerKeysResponse(entry, serverName, this.#options.now(), this.#backendOption());
+      if (!last.ok) continue;
+      validUntilTs = Math.max(validUntilTs, last.keys.validUntilTs);
+      for (const [id, key] of last.keys.keys) {
+        const known = merged.get(id);
+        if (known === undefined || known.validUntilTs < key.validUntilTs) merged.set(id, key);
+      }
+    }
+    return merged.size > 0 ? { ok: true, keys: { serverName, validUntilTs, keys: merged } } : last;
   }
 
   #backendOption(): { backend?: Ed25519Backend } {
