@@ -82,6 +82,13 @@ function isStartBoundary(s: string, i: number): boolean {
   return i === 0 || !isWordCode(s.charCodeAt(i - 1));
 }
 
+/** Whether position i falls between the two halves of a surrogate pair. */
+function isInsidePair(s: string, i: number): boolean {
+  const lo = s.charCodeAt(i);
+  const hi = s.charCodeAt(i - 1);
+  return lo >= 0xdc00 && lo <= 0xdfff && hi >= 0xd800 && hi <= 0xdbff;
+}
+
 function isEndBoundary(s: string, j: number): boolean {
   return j === s.length || !isWordCode(s.charCodeAt(j));
 }
@@ -332,6 +339,13 @@ export class GlobMatcher {
     const segs = this.segments;
     if (segs.length === 1) {
       const lit = segs[0]!;
+      if (lit === "") {
+        // The empty pattern matches an empty substring between two boundaries.
+        for (let at = 0; at <= s.length; at++) {
+          if (isStartBoundary(s, at) && isEndBoundary(s, at) && !isInsidePair(s, at)) return true;
+        }
+        return false;
+      }
       for (let at = s.indexOf(lit); at >= 0; at = s.indexOf(lit, at + 1)) {
         if (isStartBoundary(s, at) && isEndBoundary(s, at + lit.length)) return true;
       }
