@@ -191,3 +191,20 @@ describe("backends agree", () => {
     );
   });
 });
+
+describe("never throws on malformed input", () => {
+  const anything = fc.anything({ withNullPrototype: true, withBigInt: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true });
+  const lookup = () => ({ key: key.toVerifyKey() });
+  it("verifyJsonSignature, verifyEventSync and parseXMatrixHeader answer with a value", async () => {
+    const { parseXMatrixHeader } = await import("../src/index.js");
+    fc.assert(
+      fc.property(anything, fc.string(), (value, text) => {
+        expect(verifyJsonSignature(value, "example.com", key.keyId, key.publicKey).ok).toBe(false);
+        const asEvent = typeof value === "object" && value !== null ? { sender: "@a:example.com", signatures: { "example.com": { [key.keyId]: "AAAA" } }, ...value } : value;
+        expect(["reject", "accept_redacted", "accept"]).toContain(verifyEventSync(asEvent, "10", lookup).outcome);
+        expect(typeof parseXMatrixHeader(`X-Matrix ${text}`).ok).toBe("boolean");
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
