@@ -16,8 +16,12 @@ import { presenceRoutes } from "./client/presence.js";
 import { profileRoutes } from "./client/profile.js";
 import { pushRuleReadRoutes } from "./client/pushrules.js";
 import { allRoomRoutes } from "./client/room-routes.js";
+import { mediaRoutes } from "./client/media.js";
+import { keysRoutes } from "./client/keys.js";
+import { toDeviceRoutes } from "./client/to-device.js";
+import { roomKeysRoutes } from "./client/room-keys.js";
 
 /** All routes, built over the services. */
 export function buildRoutes(config: Config, services: Services): AnyRoute[] {
-  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleReadRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services)];
+  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleReadRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services), ...keysRoutes(services), ...toDeviceRoutes(services), ...roomKeysRoutes(services), ...mediaRoutes(services)];
 }

@@ -10,6 +10,8 @@ import type { Requester } from "../http/route.js";
 import { Notifier } from "./notifier.js";
 import { createAccountServices, type AccountServices } from "./account-services.js";
 import { createRoomServices, type RoomServices } from "./room-services.js";
+import { MediaService } from "./media-service.js";
+import { createE2eeServices, type E2eeServices } from "./e2ee-services.js";
 
 /** What every service may use. */
 export interface ServiceContext {
@@ -18,12 +20,14 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly signingKey: SigningKey;
   readonly notifier: Notifier;
+  /** The content repository (media). */
+  readonly media: MediaService;
   /** The clock, injectable for tests. */
   readonly now: () => number;
 }
 
 /** The services the routes call. */
-export interface Services extends AccountServices, RoomServices {
+export interface Services extends AccountServices, RoomServices, E2eeServices {
   readonly notifier: Notifier;
   /** Resolves an access token to its requester, or throws `M_UNKNOWN_TOKEN`. */
   authenticate(accessToken: string): Promise<Requester>;
@@ -32,12 +36,20 @@ export interface Services extends AccountServices, RoomServices {
 /** Creates the services. */
 export async function createServices(ctx: ServiceContext): Promise<Services> {
   const accountServices = createAccountServices(ctx);
+  const media = new MediaService(ctx);
+  await media.init();
   const services: Services = {
     ...accountServices,
     ...createRoomServices(ctx, accountServices.hooks),
+    ...createE2eeServices(ctx, accountServices),
     notifier: ctx.notifier,
+    media,
     authenticate: (accessToken) => accountServices.auth.authenticate(accessToken),
   };
+  // E2EE fields of /sync (to-device, device lists, key counts) come from the keys service.
+  services.sync.e2eeExtensions = (userId, deviceId, since, upTo) => services.keys.syncExtensions(userId, deviceId, since, upTo);
+  // /sync's set_presence marks the user online/unavailable.
+  services.sync.onSyncPresence = (userId, presence) => services.presence.setFromSync(userId, presence);
   // Profile changes become membership events in joined rooms when a rooms
   // service offers updateProfileInJoinedRooms.
   accountServices.hooks.onProfileChanged.push(async (userId) => {

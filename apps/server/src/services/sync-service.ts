@@ -37,6 +37,7 @@ import { strippedEvent, type ClientEvent } from "./client-events.js";
 import { filterSql, RoomEventFilterSchema, type RoomEventFilter } from "./messages-service.js";
 import type { RoomsService } from "./rooms-service.js";
 import type { TypingService } from "./typing-service.js";
+import type { SyncE2eeExtensions as E2eeSyncFields } from "./keys-service.js";
 
 const EventFilterSchema = z.looseObject({ limit: z.number().int().optional(), types: z.array(z.string()).optional(), not_types: z.array(z.string()).optional() });
 
@@ -88,6 +89,10 @@ const DEFAULT_TIMELINE_LIMIT = 10;
 export class SyncService {
   /** Set by the accounts side: marks presence on sync (`set_presence`). */
   onSyncPresence: ((userId: string, presence: string) => Promise<void>) | undefined;
+  // --- E2EE (issue 7, keys-service.ts): set by services/index.ts -------------
+  /** Supplies `to_device`, `device_lists`, `device_one_time_keys_count` and `device_unused_fallback_key_types`. */
+  e2eeExtensions: ((userId: string, deviceId: string, since: number | undefined, upTo: number) => Promise<E2eeSyncFields>) | undefined;
+  // --- end E2EE ---------------------------------------------------------------
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -217,16 +222,20 @@ export class SyncService {
         currently_active: p.presence === "online",
       },
     }));
+    // --- E2EE (issue 7): to-device, device lists, one-time key counts ---------
+    const e2ee: E2eeSyncFields = this.e2eeExtensions
+      ? await this.e2eeExtensions(userId, requester.deviceId, sincePos, pos)
+      : { to_device: { events: [] }, device_lists: { changed: [], left: [] }, device_one_time_keys_count: {}, device_unused_fallback_key_types: [] };
+    const e2eeNews = e2ee.to_device.events.length + e2ee.device_lists.changed.length + e2ee.device_lists.left.length;
+    // --- end E2EE ---------------------------------------------------------------
     const empty =
-      Object.keys(join).length + Object.keys(invite).length + Object.keys(leave).length + Object.keys(knock).length + globalData.length + presence.length === 0;
+      Object.keys(join).length + Object.keys(invite).length + Object.keys(leave).length + Object.keys(knock).length + globalData.length + presence.length + e2eeNews === 0;
     const response: Record<string, unknown> = {
       next_batch: nextBatch,
       rooms: { join, invite, leave, knock },
       account_data: { events: globalData },
       presence: { events: presence },
-      to_device: { events: [] },
-      device_lists: { changed: [], left: [] },
-      device_one_time_keys_count: {},
+      ...e2ee,
     };
     return { response, empty };
   }
