@@ -85,4 +85,12 @@ describe.each(testBackends())("profile and presence on $name", { timeout: 30_000
     expect((await t.request("PUT", status, { token: alice.accessToken, body: { presence: "busy" } })).body.errcode).toBe("M_BAD_JSON");
     expect((await t.request("GET", `/_matrix/client/v3/presence/${encodeURIComponent("@nobody:localhost")}/status`, { token: bob.accessToken })).status).toBe(404);
   });
+
+  it("applies /sync's set_presence: offline changes nothing, a new state is stored", async () => {
+    const status = `/_matrix/client/v3/presence/${encodeURIComponent(bob.userId)}/status`;
+    await t.server.services.presence.setFromSync(bob.userId, "offline");
+    expect((await t.request("GET", status, { token: bob.accessToken })).body).toEqual({ presence: "offline" });
+    await t.server.services.presence.setFromSync(bob.userId, "unavailable");
+    expect((await t.request("GET", status, { token: bob.accessToken })).body).toMatchObject({ presence: "unavailable", currently_active: false });
+  });
 });

@@ -36,6 +36,11 @@ export class PresenceStore {
     return position;
   }
 
+  /** Refreshes the last-active time without a new stream position (no one is woken). */
+  async touch(userId: string, now: number): Promise<void> {
+    await this.db.query("UPDATE presence SET last_active_ts = $2 WHERE user_id = $1", [userId, now]);
+  }
+
   async get(userId: string): Promise<PresenceRow | undefined> {
     const { rows } = await this.db.query<PresenceRow>("SELECT * FROM presence WHERE user_id = $1", [userId]);
     return rows[0];

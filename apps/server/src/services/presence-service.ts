@@ -9,6 +9,9 @@ import type { ServiceContext } from "./index.js";
 export const PRESENCE_STATES = ["online", "offline", "unavailable"] as const;
 export type PresenceState = (typeof PRESENCE_STATES)[number];
 
+/** How often syncing refreshes last_active_ts. */
+const LAST_ACTIVE_REFRESH_MS = 60_000;
+
 /** "currently_active" holds for this long after the last activity. */
 const CURRENTLY_ACTIVE_MS = 5 * 60_000;
 
@@ -36,6 +39,25 @@ export class PresenceService {
     if (requester.userId !== userId) throw new MatrixError("M_FORBIDDEN", "Cannot set presence of other users");
     const now = this.ctx.now();
     await this.ctx.db.transaction((tx) => new PresenceStore(tx).set({ userId, presence: body.presence, statusMsg: body.status_msg ?? null, now }));
+    this.ctx.notifier.notify([userId]);
+  }
+
+  /**
+   * Applies /sync's `set_presence` (https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv3sync):
+   * `offline` leaves presence alone; otherwise the state is stored when it
+   * changes (a new stream position, waking long polls) and the last-active
+   * time is refreshed at most once a minute without waking anyone.
+   */
+  async setFromSync(userId: string, presence: string): Promise<void> {
+    if (presence === "offline" || !(PRESENCE_STATES as readonly string[]).includes(presence)) return;
+    const now = this.ctx.now();
+    const store = new PresenceStore(this.ctx.db);
+    const row = await store.get(userId);
+    if (row && row.presence === presence) {
+      if (now - Number(row.last_active_ts) > LAST_ACTIVE_REFRESH_MS) await store.touch(userId, now);
+      return;
+    }
+    await this.ctx.db.transaction((tx) => new PresenceStore(tx).set({ userId, presence, statusMsg: row?.status_msg ?? null, now }));
     this.ctx.notifier.notify([userId]);
   }
 
