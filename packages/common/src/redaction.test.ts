@@ -134,3 +134,16 @@ describe("contract", () => {
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
 });
+
+describe("redactEvent with non-plain values", () => {
+  it("passes class instances (legacy number wrappers) through unchanged", () => {
+    class LegacyNumber {
+      constructor(readonly raw: string) {}
+    }
+    const ban = new LegacyNumber("50.0");
+    const event = { type: "m.room.power_levels", state_key: "", content: { ban, junk: 1 } };
+    const redacted = redactEvent(event, "1") as { content: Record<string, unknown> };
+    expect(redacted.content.ban).toBe(ban);
+    expect(redacted.content).not.toHaveProperty("junk");
+  });
+});

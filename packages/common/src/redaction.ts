@@ -38,8 +38,14 @@ const ALWAYS_KEPT_KEYS = [
 /** Top-level keys kept before room version 11. */
 const PRE_V11_KEPT_KEYS = ["origin", "membership", "prev_state"] as const;
 
+// Only JSON objects (plain or null-prototype) are copied key by key. Anything
+// else — notably the number wrappers of @weft/canonical-json's lossless legacy
+// parser for room versions 1–5 — is passed through untouched, so reference
+// hashes of old events with floats or big integers stay exact.
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
 }
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
