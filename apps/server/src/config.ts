@@ -39,8 +39,13 @@ export const ConfigSchema = z
         max_upload_bytes: z.number().int().positive().default(50 * 1024 * 1024),
         user_quota_bytes: z.number().int().positive().optional(),
         legacy_freeze_ts: z.number().int().nonnegative().optional(),
+        // Asynchronous uploads (POST /media/v1/create): how long a created ID waits, and how many may wait per user.
+        unused_expires_ms: z.number().int().positive().default(24 * 60 * 60 * 1000),
+        max_pending_uploads: z.number().int().positive().default(10),
+        // GET /media/preview_url on (fetching only public addresses unless push_allow_private) or off.
+        url_previews: z.boolean().default(true),
       })
-      .default({ max_upload_bytes: 50 * 1024 * 1024 }),
+      .prefault({}),
     push_allow_private: z.boolean().default(false),
   })
   .strict();
@@ -129,4 +134,6 @@ export const CONFIG_HELP = `Configuration (YAML file via --config, overridden by
   log_level            WEFT_LOG_LEVEL           fatal|error|warn|info|debug|trace|silent (default: info)
   push_allow_private   WEFT_PUSH_ALLOW_PRIVATE  allow push gateways and URL previews on private addresses
   max_request_bytes                             request body limit for JSON APIs (default: 1 MiB)
-  media.max_upload_bytes, media.user_quota_bytes, media.legacy_freeze_ts`;
+  media.max_upload_bytes, media.user_quota_bytes, media.legacy_freeze_ts (media uploaded before it stays
+  downloadable without authentication; unset: none), media.unused_expires_ms, media.max_pending_uploads,
+  media.url_previews`;

@@ -20,8 +20,6 @@ export interface ServiceContext {
   readonly logger: Logger;
   readonly signingKey: SigningKey;
   readonly notifier: Notifier;
-  /** The content repository (media). */
-  readonly media: MediaService;
   /** The clock, injectable for tests. */
   readonly now: () => number;
 }
@@ -29,6 +27,8 @@ export interface ServiceContext {
 /** The services the routes call. */
 export interface Services extends AccountServices, RoomServices, E2eeServices {
   readonly notifier: Notifier;
+  /** The content repository (media). */
+  readonly media: MediaService;
   /** Resolves an access token to its requester, or throws `M_UNKNOWN_TOKEN`. */
   authenticate(accessToken: string): Promise<Requester>;
 }
