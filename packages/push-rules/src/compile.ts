@@ -411,7 +411,7 @@ function passesShared(r: CompiledRule, ev: PreparedEvent, facts: RoomFacts): boo
 }
 
 /** Longest display name considered by `contains_display_name`. */
-const MAX_DISPLAY_NAME = 1024;
+const MAX_DISPLAY_NAME = 256;
 /** Display-name matchers cached per compiled ruleset. */
 const DISPLAY_NAME_CACHE = 4;
 

@@ -95,7 +95,7 @@ describe("putRule", () => {
   });
 
   it("enforces limits", () => {
-    expectError(() => putRule(base(), "content", "x", { pattern: "a".repeat(513), actions: [] }), "LIMIT_EXCEEDED", "M_INVALID_PARAM");
+    expectError(() => putRule(base(), "content", "x", { pattern: "a".repeat(257), actions: [] }), "LIMIT_EXCEEDED", "M_INVALID_PARAM");
     const conds = Array.from({ length: 33 }, () => ({ kind: "event_match", key: "type", pattern: "x" }));
     expectError(() => putRule(base(), "override", "x", { conditions: conds, actions: [] }), "LIMIT_EXCEEDED", "M_INVALID_PARAM");
     let r = base();

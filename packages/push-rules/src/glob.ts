@@ -10,9 +10,11 @@
 // - No RegExp is ever built from user input. Patterns without `?` are matched by
 //   splitting on `*` and searching the literal segments with `indexOf` (greedy,
 //   leftmost: correct for globs because a `*` can absorb anything the earlier
-//   segments left). Patterns with `?`, and inputs large enough that repeated
-//   `indexOf` scans could cost pattern × value, run a bit-parallel NFA (Shift-And with
-//   `*` self-loops) that is linear in the value times ⌈pattern/32⌉. Nothing backtracks.
+//   segments left). When value × pattern is large, the segment searches switch
+//   from native `indexOf` (whose worst case is value × segment) to a KMP scan, which
+//   is linear whatever the input. Patterns with `?` run a bit-parallel NFA (Shift-And
+//   with `*` self-loops), linear in the value times ⌈pattern/32⌉, after a native
+//   check that the pattern's literal runs occur at all. Nothing backtracks.
 // - "Character" means Unicode code point: `?` matches a whole surrogate pair, as in
 //   Synapse's Rust regex engine.
 // - Case-insensitivity: both sides are lower-cased with `toLowerCase()` and final
@@ -113,6 +115,52 @@ function tokenize(folded: string, literal: boolean): number[] {
   return tokens;
 }
 
+function passes(s: string, start: number, end: number, check: number): boolean {
+  return ((check & 1) === 0 || isStartBoundary(s, start)) && ((check & 2) === 0 || isEndBoundary(s, end));
+}
+
+/** KMP failure function of a non-empty literal. */
+function failureTable(p: string): Int32Array {
+  const f = new Int32Array(p.length);
+  for (let i = 1, k = 0; i < p.length; i++) {
+    while (k > 0 && p.charCodeAt(i) !== p.charCodeAt(k)) k = f[k - 1]!;
+    if (p.charCodeAt(i) === p.charCodeAt(k)) k++;
+    f[i] = k;
+  }
+  return f;
+}
+
+/** Knuth–Morris–Pratt scan for the first occurrence passing `check`: O(value + pattern). */
+function kmpSearch(s: string, p: string, f: Int32Array, from: number, check: number): number {
+  const m = p.length;
+  for (let i = from, k = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    while (k > 0 && c !== p.charCodeAt(k)) k = f[k - 1]!;
+    if (c === p.charCodeAt(k)) k++;
+    if (k === m) {
+      const start = i + 1 - m;
+      if (passes(s, start, i + 1, check)) return start;
+      k = f[k - 1]!;
+    }
+  }
+  return -1;
+}
+
+/** The distinct literal runs of a token list, longest first (at most 4). */
+function requiredRuns(tokens: readonly number[]): string[] {
+  const runs = new Set<string>();
+  let run = "";
+  for (const t of tokens) {
+    if (t >= 0) run += String.fromCodePoint(t);
+    else {
+      if (run !== "") runs.add(run);
+      run = "";
+    }
+  }
+  if (run !== "") runs.add(run);
+  return [...runs].sort((a, b) => b.length - a.length).slice(0, 4);
+}
+
 /** The compiled bit-parallel NFA of a glob: state i = "i tokens consumed". */
 class GlobNfa {
   readonly words: number;
@@ -160,12 +208,18 @@ class GlobNfa {
     if (this.words === 1) return this.run1(s, words);
     const w = this.words;
     const star = this.star;
-    let d = new Uint32Array(w);
-    let nx = new Uint32Array(w);
+    const d = new Uint32Array(w);
     const n = s.length;
+    // Words above `hi` are all zero: states only move up one bit per character.
+    let hi = 0;
     if (!words) d[0] = this.startBits;
     for (let i = 0; ; ) {
       if (words) {
+        if (hi < 0) {
+          // No live state: jump to the next position where a match may start.
+          while (i < n && (isWordCode(s.charCodeAt(i - 1)) || isInsidePair(s, i))) i++;
+          hi = 0;
+        }
         if (isStartBoundary(s, i)) d[0]! |= this.startBits;
         if ((d[this.acceptWord]! & this.acceptBit) !== 0 && isEndBoundary(s, i)) return true;
       }
@@ -179,26 +233,25 @@ class GlobNfa {
         }
       }
       const mask = c < 128 ? this.ascii[c]! : (this.other.get(c) ?? this.any);
+      // One pass per word: advance on the character, stay on `*`, then the epsilon
+      // step out of each `*` (never chained: runs of `*` were collapsed).
+      const top = hi + 1 < w ? hi + 1 : w - 1;
       let carry = 0;
-      for (let k = 0; k < w; k++) {
+      let carryStar = 0;
+      let newHi = -1;
+      for (let k = 0; k <= top; k++) {
         const dk = d[k]!;
         const t = dk & mask[k]!;
-        nx[k] = (t << 1) | carry | (dk & star[k]!);
+        let v = (t << 1) | carry | (dk & star[k]!);
         carry = t >>> 31;
+        const e = v & star[k]!;
+        v |= (e << 1) | carryStar;
+        carryStar = e >>> 31;
+        d[k] = v;
+        if (v !== 0) newHi = k;
       }
-      carry = 0;
-      let live = 0;
-      for (let k = 0; k < w; k++) {
-        const t = nx[k]! & star[k]!;
-        const v = nx[k]! | (t << 1) | carry;
-        nx[k] = v;
-        carry = t >>> 31;
-        live |= v;
-      }
-      const tmp = d;
-      d = nx;
-      nx = tmp;
-      if (!words && live === 0) return false;
+      hi = newHi;
+      if (hi < 0 && !words) return false;
     }
     return !words && (d[this.acceptWord]! & this.acceptBit) !== 0;
   }
@@ -212,6 +265,7 @@ class GlobNfa {
     let d = words ? 0 : startBits;
     for (let i = 0; ; ) {
       if (words) {
+        if (d === 0) while (i < n && (isWordCode(s.charCodeAt(i - 1)) || isInsidePair(s, i))) i++;
         if (i === 0 || !isWordCode(s.charCodeAt(i - 1))) d |= startBits;
         if ((d & acceptBit) !== 0 && (i === n || !isWordCode(s.charCodeAt(i)))) return true;
       }
@@ -262,6 +316,9 @@ export class GlobMatcher {
   readonly segments: readonly string[];
   readonly #tokens: readonly number[];
   #nfa: GlobNfa | undefined;
+  #required: string[] | undefined;
+  #tables: Int32Array[] | undefined;
+  #forceKmp = false;
 
   private constructor(source: string, literal: boolean) {
     this.source = source;
@@ -295,8 +352,31 @@ export class GlobMatcher {
   }
 
   #runNfa(s: string, words: boolean): boolean {
+    // Every literal run of the pattern must occur somewhere: a cheap native check
+    // that rejects most values before the NFA runs.
+    const required = (this.#required ??= requiredRuns(this.#tokens));
+    for (let i = 0; i < required.length; i++) if (!s.includes(required[i]!)) return false;
     this.#nfa ??= new GlobNfa(this.#tokens);
     return this.#nfa.run(s, words);
+  }
+
+  /**
+   * Leftmost occurrence at or after `from` of segment `k` passing the boundary
+   * check (`check`: 0 none, 1 start, 2 end, 3 both), or -1. Uses native `indexOf`
+   * while value × pattern is small, and a KMP scan (linear, whatever the input)
+   * above that.
+   */
+  #find(k: number, s: string, from: number, check: number, kmp: boolean): number {
+    const seg = this.segments[k]!;
+    if (!kmp) {
+      for (let at = s.indexOf(seg, from); at >= 0; at = s.indexOf(seg, at + 1)) {
+        if (passes(s, at, at + seg.length, check)) return at;
+      }
+      return -1;
+    }
+    this.#tables ??= [];
+    const table = (this.#tables[k] ??= failureTable(seg));
+    return kmpSearch(s, seg, table, from, check);
   }
 
   /**
@@ -313,15 +393,13 @@ export class GlobMatcher {
     const last = segs[segs.length - 1]!;
     if (s.length < first.length + last.length) return false;
     if (!s.startsWith(first) || !s.endsWith(last)) return false;
-    if (segs.length === 2) return true;
-    if (s.length * this.folded.length > INDEXOF_BUDGET) return this.#runNfa(s, false);
+    const kmp = this.#forceKmp || s.length * this.folded.length > INDEXOF_BUDGET;
     let pos = first.length;
     const end = s.length - last.length;
     for (let i = 1; i < segs.length - 1; i++) {
-      const seg = segs[i]!;
-      const at = s.indexOf(seg, pos);
-      if (at < 0 || at + seg.length > end) return false;
-      pos = at + seg.length;
+      const at = this.#find(i, s, pos, 0, kmp);
+      if (at < 0 || at + segs[i]!.length > end) return false;
+      pos = at + segs[i]!.length;
     }
     return true;
   }
@@ -335,46 +413,47 @@ export class GlobMatcher {
   matchWords(text: PreparedText): boolean {
     if (this.isWordLiteral) return text.words().has(this.folded);
     const s = text.lower;
-    if (this.hasAny || s.length * this.folded.length > INDEXOF_BUDGET) return this.#runNfa(s, true);
+    if (this.hasAny) return this.#runNfa(s, true);
+    const kmp = this.#forceKmp || s.length * this.folded.length > INDEXOF_BUDGET;
     const segs = this.segments;
     if (segs.length === 1) {
-      const lit = segs[0]!;
-      if (lit === "") {
+      if (segs[0] === "") {
         // The empty pattern matches an empty substring between two boundaries.
         for (let at = 0; at <= s.length; at++) {
           if (isStartBoundary(s, at) && isEndBoundary(s, at) && !isInsidePair(s, at)) return true;
         }
         return false;
       }
-      for (let at = s.indexOf(lit); at >= 0; at = s.indexOf(lit, at + 1)) {
-        if (isStartBoundary(s, at) && isEndBoundary(s, at + lit.length)) return true;
-      }
-      return false;
+      return this.#find(0, s, 0, 3, kmp) >= 0;
     }
     // Leftmost occurrence of the first segment that starts at a boundary (a leading
-    // `*` starts at 0, which always is one).
-    const first = segs[0]!;
+    // `*` starts at 0, which always is one); greedy for the middle segments; then
+    // any occurrence of the last segment that ends at a boundary (a trailing `*`
+    // ends at the end of the value).
     let pos = 0;
-    if (first !== "") {
-      let at = s.indexOf(first);
-      while (at >= 0 && !isStartBoundary(s, at)) at = s.indexOf(first, at + 1);
+    if (segs[0] !== "") {
+      const at = this.#find(0, s, 0, 1, kmp);
       if (at < 0) return false;
-      pos = at + first.length;
+      pos = at + segs[0]!.length;
     }
     for (let i = 1; i < segs.length - 1; i++) {
-      const seg = segs[i]!;
-      const at = s.indexOf(seg, pos);
+      const at = this.#find(i, s, pos, 0, kmp);
       if (at < 0) return false;
-      pos = at + seg.length;
+      pos = at + segs[i]!.length;
     }
-    // Any occurrence of the last segment from there that ends at a boundary (a
-    // trailing `*` ends at the end of the value).
-    const last = segs[segs.length - 1]!;
-    if (last === "") return true;
-    for (let at = s.indexOf(last, pos); at >= 0; at = s.indexOf(last, at + 1)) {
-      if (isEndBoundary(s, at + last.length)) return true;
+    const lastIndex = segs.length - 1;
+    return segs[lastIndex] === "" || this.#find(lastIndex, s, pos, 2, kmp) >= 0;
+  }
+
+  /** Test hook: match with the KMP path (patterns without `?`). */
+  matchWithKmp(text: PreparedText, words: boolean): boolean {
+    const saved = this.#forceKmp;
+    this.#forceKmp = true;
+    try {
+      return words ? this.matchWords(text) : this.matchWhole(text);
+    } finally {
+      this.#forceKmp = saved;
     }
-    return false;
   }
 
   /** Test hook: match with the NFA regardless of the pattern's shape. */

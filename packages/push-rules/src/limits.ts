@@ -16,11 +16,11 @@ export interface PushRuleLimits {
 }
 
 /**
- * The default limits: patterns up to 512 code units, keys up to 512, 32 conditions
+ * The default limits: patterns up to 256 code units, keys up to 512, 32 conditions
  * per rule, 2,000 rules per ruleset.
  */
 export const DEFAULT_LIMITS: PushRuleLimits = Object.freeze({
-  maxPatternLength: 512,
+  maxPatternLength: 256,
   maxKeyLength: 512,
   maxConditionsPerRule: 32,
   maxRules: 2000,

@@ -32,6 +32,7 @@ export class PreparedEvent {
   readonly sender: string | null;
   /** Whether `content` has an `m.mentions` property (any value, even `{}`). */
   readonly hasMentions: boolean;
+  #body: PreparedText | null | undefined;
   readonly #texts = new Map<string, PreparedText | null>();
   readonly #sets = new Map<string, Set<unknown> | null>();
 
@@ -62,6 +63,13 @@ export class PreparedEvent {
    * @param path - its parsed form.
    */
   text(key: string, path: readonly string[]): PreparedText | null {
+    if (key === "content.body") {
+      if (this.#body === undefined) {
+        const v = resolvePath(this.event, path);
+        this.#body = typeof v === "string" ? new PreparedText(v) : null;
+      }
+      return this.#body;
+    }
     let t = this.#texts.get(key);
     if (t === undefined) {
       const v = resolvePath(this.event, path);

@@ -63,6 +63,10 @@ function check(pattern: string, value: string): void {
   const words = refWords(p, s);
   expect(g.matchWhole(t), `whole ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(whole);
   expect(g.matchWords(t), `words ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(words);
+  if (!pattern.includes("?")) {
+    expect(g.matchWithKmp(t, false), `kmp whole ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(whole);
+    expect(g.matchWithKmp(t, true), `kmp words ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(words);
+  }
   expect(g.matchWithNfa(t, false), `nfa whole ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(whole);
   expect(g.matchWithNfa(t, true), `nfa words ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(words);
 }
@@ -94,6 +98,7 @@ describe("glob matcher vs naive reference", () => {
         const p = [...foldCase(lit)];
         expect(g.matchWords(t)).toBe(refWords(p, [...foldCase(v)]));
         expect(g.matchWithNfa(t, true)).toBe(refWords(p, [...foldCase(v)]));
+        expect(g.matchWithKmp(t, true)).toBe(refWords(p, [...foldCase(v)]));
       }),
       { numRuns: 1000 },
     );
