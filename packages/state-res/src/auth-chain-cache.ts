@@ -27,6 +27,10 @@ export interface EventRecord {
   authDepth: number;
   /** The `m.room.power_levels` event among the auth events (`null`: none); `undefined` until looked up. @internal */
   powerLevelsAuthId: string | null | undefined;
+  /** State keys of the auth events selection, memoised. @internal */
+  selectedKeys: readonly StateKey[] | undefined;
+  /** Auth events by state key, memoised. @internal */
+  authByKey: ReadonlyMap<StateKey, string> | undefined;
 }
 
 /** Options of {@link AuthChainCache}. */
@@ -105,6 +109,8 @@ export class AuthChainCache {
       authIds,
       authDepth: -1,
       powerLevelsAuthId: undefined,
+      selectedKeys: undefined,
+      authByKey: undefined,
     };
     this.records.set(id, record);
     return record;

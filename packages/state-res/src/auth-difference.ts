@@ -26,22 +26,25 @@ export function* authDifferenceStep(
   ctx: Context,
   stateSets: readonly ReadonlyMap<StateKey, string>[],
   unconflicted: ReadonlyMap<StateKey, string>,
+  conflictedKeys: Iterable<StateKey>,
 ): Step<Set<string>> {
   if (ctx.hasAuthDiff) return (yield { kind: "authDiff", stateSets }) as Set<string>;
   const n = stateSets.length;
-  const unconflictedIds = new Set(unconflicted.values());
-  const perSet: string[][] = stateSets.map((s) => {
-    const ids: string[] = [];
-    for (const [key, id] of s) if (unconflicted.get(key) !== id) ids.push(id);
-    return ids;
-  });
+  // Only conflicted keys differ between the sets: the rest is the unconflicted state map.
+  const perSet: string[][] = stateSets.map(() => []);
+  for (const key of conflictedKeys) {
+    for (let i = 0; i < n; i++) {
+      const id = stateSets[i]!.get(key);
+      if (id !== undefined) perSet[i]!.push(id);
+    }
+  }
+  const unconflictedIds = [...unconflicted.values()];
   yield* ensureClosure(ctx, [...perSet.flat(), ...unconflictedIds]);
-  if (n > 30) return naiveAuthDifference(ctx, perSet, unconflictedIds);
+  if (n > 30) return naiveAuthDifference(ctx, perSet, new Set(unconflictedIds));
 
   const full = n === 31 ? 0x7fffffff : (1 << n) - 1;
   const mask = new Map<string, number>();
-  const byDepthDesc = (a: EventRecord, b: EventRecord): number => b.authDepth - a.authDepth;
-  const heap = new Heap<EventRecord>(byDepthDesc);
+  const heap = new Heap<EventRecord>((a, b) => b.authDepth - a.authDepth);
   let partialInHeap = 0;
   const touch = (rec: EventRecord, bits: number): void => {
     const old = mask.get(rec.id);
@@ -57,14 +60,17 @@ export function* authDifferenceStep(
   };
   for (let i = 0; i < n; i++) for (const id of perSet[i]!) touch(record(ctx, id), 1 << i);
 
-  // Unconflicted events, highest auth depth first, fed in lazily.
-  const uHeap = new Heap<EventRecord>(byDepthDesc);
-  for (const id of unconflictedIds) uHeap.push(record(ctx, id));
-
+  // Unconflicted events bucketed by auth depth, fed in lazily from the top.
+  const buckets: EventRecord[][] = [];
+  for (const id of unconflictedIds) {
+    const rec = record(ctx, id);
+    (buckets[rec.authDepth] ??= []).push(rec);
+  }
+  let level = buckets.length - 1;
   const difference = new Set<string>();
   while (partialInHeap > 0) {
-    const top = heap.peek()!;
-    while (uHeap.size > 0 && uHeap.peek()!.authDepth >= top.authDepth) touch(uHeap.pop()!, full);
+    const topDepth = heap.peek()!.authDepth;
+    for (; level >= topDepth; level--) for (const rec of buckets[level] ?? []) touch(rec, full);
     const rec = heap.pop()!;
     const bits = mask.get(rec.id)!;
     if (bits !== full) {

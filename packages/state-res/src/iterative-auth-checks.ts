@@ -15,41 +15,57 @@ import { selectAuthEventKeys, type AuthStateLookup } from "./auth-check.js";
 import { ensure, record, tick, type Context, type Step, type TraceEntry } from "./context.js";
 import { stateKey, type StateMap } from "./state-key.js";
 
-/** Replays `ids` in order on a copy of `initial`. @internal */
-export function* iterativeAuthChecksStep(ctx: Context, ids: readonly string[], initial: ReadonlyMap<string, string>, phase: TraceEntry["phase"]): Step<StateMap> {
-  const state: StateMap = new Map(initial);
+/**
+ * Replays `ids` in order on `base` + `changes`, recording accepted events in
+ * `changes` (the base is never copied: state maps of large rooms are big, and
+ * the replayed part is small). Returns `changes`. @internal
+ */
+export function* iterativeAuthChecksStep(
+  ctx: Context,
+  ids: readonly string[],
+  base: ReadonlyMap<string, string>,
+  phase: TraceEntry["phase"],
+  changes: StateMap = new Map(),
+): Step<StateMap> {
+  const current = (k: string): string | undefined => changes.get(k) ?? base.get(k);
   for (const id of ids) {
     const rec = record(ctx, id);
     const event = rec.event;
-    if (rec.key === undefined) continue; // only state events take part
-    const selected = new Set<string>();
-    const fromState: string[] = [];
-    for (const { type, stateKey: sk } of selectAuthEventKeys(event, ctx.rules)) {
-      const k = stateKey(type, sk);
-      selected.add(k);
-      const sid = state.get(k);
-      if (sid !== undefined) fromState.push(sid);
+    const key = rec.key;
+    if (key === undefined) continue; // only state events take part
+    const selected = (rec.selectedKeys ??= selectAuthEventKeys(event, ctx.rules).map((k) => stateKey(k.type, k.stateKey)));
+    const need: string[] = [];
+    for (const a of rec.authIds) if (!ctx.cache.has(a)) need.push(a);
+    for (const k of selected) {
+      const sid = current(k);
+      if (sid !== undefined && !ctx.cache.has(sid)) need.push(sid);
     }
-    yield* ensure(ctx, rec.authIds.concat(fromState));
-    const authByKey = new Map<string, Pdu>();
-    for (const a of rec.authIds) {
-      const ar = record(ctx, a);
-      if (ar.key !== undefined && !ctx.isRejected(a)) authByKey.set(ar.key, ar.event);
+    if (need.length > 0) yield* ensure(ctx, need);
+    let authByKey = rec.authByKey;
+    if (authByKey === undefined) {
+      const m = new Map<string, string>();
+      for (const a of rec.authIds) {
+        const ak = record(ctx, a).key;
+        if (ak !== undefined) m.set(ak, a);
+      }
+      authByKey = rec.authByKey = m;
     }
+    const byKey = authByKey;
     const view: AuthStateLookup = {
       get(type: string, sk: string): Pdu | undefined {
         const k = stateKey(type, sk);
-        if (selected.has(k)) {
-          const sid = state.get(k);
+        if (selected.includes(k)) {
+          const sid = current(k);
           if (sid !== undefined && !ctx.isRejected(sid)) return record(ctx, sid).event;
         }
-        return authByKey.get(k);
+        const aid = byKey.get(k);
+        return aid === undefined || ctx.isRejected(aid) ? undefined : record(ctx, aid).event;
       },
     };
     const result = ctx.authCheck(event, view, ctx.roomVersion);
-    if (result.ok) state.set(rec.key, id);
+    if (result.ok) changes.set(key, id);
     ctx.trace?.(result.ok ? { phase, eventId: id, accepted: true } : { phase, eventId: id, accepted: false, code: result.code, rule: result.rule });
     yield* tick(ctx);
   }
-  return state;
+  return changes;
 }

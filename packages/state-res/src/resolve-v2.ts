@@ -27,7 +27,7 @@ export function* resolveV2Step(ctx: Context, stateSets: readonly ReadonlyMap<str
   // Definitions: the full conflicted set = conflicted state set ∪ auth difference
   // (∪ conflicted state subgraph, since room version 12).
   const fullConflictedSet = new Set<string>(conflictedIds);
-  for (const id of yield* authDifferenceStep(ctx, stateSets, unconflicted)) fullConflictedSet.add(id);
+  for (const id of yield* authDifferenceStep(ctx, stateSets, unconflicted, conflicted.keys())) fullConflictedSet.add(id);
   if (v21) for (const id of yield* conflictedSubgraphStep(ctx, conflictedIds)) fullConflictedSet.add(id);
 
   // 1. Select the power events of the full conflicted set, enlarge them with their
@@ -37,18 +37,21 @@ export function* resolveV2Step(ctx: Context, stateSets: readonly ReadonlyMap<str
 
   // 2. Iterative auth checks from the unconflicted state map — from an empty
   //    state map since room version 12 (v2.1).
-  const partial = yield* iterativeAuthChecksStep(ctx, powerEvents, v21 ? new Map() : unconflicted, "power");
+  const base: ReadonlyMap<string, string> = v21 ? new Map() : unconflicted;
+  const changes = yield* iterativeAuthChecksStep(ctx, powerEvents, base, "power");
 
   // 3. The remaining events, by the mainline ordering based on the power levels
   //    event of the partially resolved state.
   const picked = new Set(powerEvents);
   const remaining = [...fullConflictedSet].filter((id) => !picked.has(id)).sort();
-  const ordered = yield* mainlineOrderingStep(ctx, remaining, partial.get(POWER_LEVELS_KEY));
+  const ordered = yield* mainlineOrderingStep(ctx, remaining, changes.get(POWER_LEVELS_KEY) ?? base.get(POWER_LEVELS_KEY));
 
   // 4. Iterative auth checks on the partially resolved state.
-  const resolved = yield* iterativeAuthChecksStep(ctx, ordered, partial, "mainline");
+  yield* iterativeAuthChecksStep(ctx, ordered, base, "mainline", changes);
 
-  // 5. The unconflicted state map wins over anything replayed.
-  for (const [key, id] of unconflicted) resolved.set(key, id);
+  // 5. The unconflicted state map wins over anything replayed. (`unconflicted`
+  //    is our own map from the split, so it becomes the result without a copy.)
+  const resolved: StateMap = unconflicted;
+  for (const [key, id] of changes) if (!resolved.has(key)) resolved.set(key, id);
   return resolved;
 }

@@ -171,8 +171,8 @@ function runBlock<T>(roomVersion: string, getEvent: (id: string) => Pdu | undefi
  * @see https://spec.matrix.org/v1.19/rooms/v2/#definitions
  */
 export function authDifference(roomVersion: string, stateSets: readonly ReadonlyMap<string, string>[], getEvent: (id: string) => Pdu | undefined, options: BuildingBlockOptions = {}): Set<string> {
-  const { unconflicted } = splitConflictedState(stateSets, "v2");
-  return runBlock(roomVersion, getEvent, options, (ctx) => authDifferenceStep(ctx, stateSets, unconflicted));
+  const { unconflicted, conflicted } = splitConflictedState(stateSets, "v2");
+  return runBlock(roomVersion, getEvent, options, (ctx) => authDifferenceStep(ctx, stateSets, unconflicted, conflicted.keys()));
 }
 
 /**
@@ -224,5 +224,8 @@ export function mainlineOrdering(roomVersion: string, ids: readonly string[], po
  * @see https://spec.matrix.org/v1.19/rooms/v2/#definitions
  */
 export function iterativeAuthChecks(roomVersion: string, ids: readonly string[], initialState: ReadonlyMap<string, string>, getEvent: (id: string) => Pdu | undefined, options: BuildingBlockOptions = {}): StateMap {
-  return runBlock(roomVersion, getEvent, options, (ctx) => iterativeAuthChecksStep(ctx, ids, initialState, "power"), true);
+  const changes = runBlock(roomVersion, getEvent, options, (ctx) => iterativeAuthChecksStep(ctx, ids, initialState, "power"), true);
+  const state: StateMap = new Map(initialState);
+  for (const [k, v] of changes) state.set(k, v);
+  return state;
 }

@@ -93,13 +93,24 @@ export const checkAuth: AuthCheck = (event: Pdu, state: AuthStateLookup, roomVer
     }
     const oldUsers = (pl.content.users ?? {}) as Record<string, JsonValue>;
     const newUsers = (users ?? {}) as Record<string, JsonValue>;
-    for (const u of new Set([...Object.keys(oldUsers), ...Object.keys(newUsers)])) {
+    const check = (u: string): AuthCheckResult | undefined => {
       const before = oldUsers[u];
       const after = newUsers[u];
-      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      if (before === after) return undefined;
       if (u !== event.sender && before !== undefined && num(before, 0) >= senderLevel) return deny("PL_USER", "10.7", `cannot change ${u}`);
       if (after !== undefined && num(after, 0) > senderLevel) return deny("PL_RAISE", "10.6", `cannot raise ${u}`);
       if (before !== undefined && num(before, 0) > senderLevel) return deny("PL_RAISE", "10.6", `cannot lower ${u}`);
+      return undefined;
+    };
+    for (const u of Object.keys(oldUsers)) {
+      if (oldUsers[u] === newUsers[u]) continue;
+      const r = check(u);
+      if (r) return r;
+    }
+    for (const u of Object.keys(newUsers)) {
+      if (oldUsers[u] !== undefined) continue;
+      const r = check(u);
+      if (r) return r;
     }
   }
   return OK;
