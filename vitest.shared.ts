@@ -32,6 +32,10 @@ export function weftProject(name: string, extra: UserWorkspaceConfig["test"] = {
       name,
       include: ["src/**/*.test.ts", "test/**/*.test.ts"],
       benchmark: { include: ["bench/**/*.bench.ts"] },
+      // PGlite and real-server tests start databases; on a busy 2-core CI
+      // machine that can take seconds, so the defaults are generous.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
       ...extra,
     },
   });
