@@ -1,5 +1,6 @@
 // Tests for compiling, template sharing, explain and fan-out
 // (https://spec.matrix.org/v1.19/client-server-api/#push-rules).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CompiledRulesetCache } from "./cache.js";
 import { compileRuleset, RulesetTemplatePool } from "./compile.js";
@@ -134,5 +135,30 @@ describe("CompiledRulesetCache", () => {
     expect(cache.peek("@a:x", "v2")).toBeUndefined();
     cache.clear();
     expect(cache.size).toBe(0);
+  });
+});
+
+describe("keyword blocks", () => {
+  it("matching a run of keyword content rules as a block agrees with rule-by-rule explain()", () => {
+    const vocab = ["cake", "lie", "deploy", "x1", "tea", "time", "snake_case", "Ünï"];
+    const patternArb = fc.oneof(fc.constantFrom(...vocab), fc.constantFrom("cake*", "t?a", "lie!"));
+    fc.assert(
+      fc.property(
+        fc.array(patternArb, { minLength: 8, maxLength: 30 }),
+        fc.array(fc.constantFrom(...vocab, "Cake", "TIME", "pancake"), { maxLength: 12 }),
+        fc.constantFrom(" ", ", ", "-", "_"),
+        (patterns, words, sep) => {
+          let r = serverDefaultRuleset(users[0]!);
+          patterns.forEach((p, i) => {
+            r = putRule(r, "content", `k${i}`, { pattern: p, actions: ["notify", { set_tweak: "sound", value: `s${i}` }] }, i === 0 ? {} : { after: `k${i - 1}` });
+          });
+          const c = compileRuleset(r, users[0]!);
+          const ev = msg({ body: words.join(sep) });
+          const d = c.evaluate(ev, { memberCount: 5 });
+          expect(d?.ruleId).toBe(c.explain(ev, { memberCount: 5 }).decision?.ruleId);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -99,6 +99,35 @@ export interface CompiledRule {
   readonly active: boolean;
 }
 
+/** Runs of at least this many keyword content rules are matched as a block. */
+const KEYWORD_BLOCK_MIN = 8;
+
+/** A content rule whose only condition is a whole-word literal on the body. */
+function isKeywordRule(r: CompiledRule): boolean {
+  if (r.kind !== "content" || r.legacyMention || r.typeReq !== null || r.user.length > 0 || r.shared.length !== 1) return false;
+  const c = r.shared[0]!;
+  return c.tag === C_MATCH && c.words && c.glob!.isWordLiteral;
+}
+
+/** The first rule of a keyword block [start, end) whose keyword is a word of the body, or -1. */
+function firstKeywordHit(map: ReadonlyMap<string, number>, end: number, ev: PreparedEvent): number {
+  const body = ev.text("content.body", BODY_PATH);
+  if (body === null) return -1;
+  const words = body.words();
+  let best = end;
+  if (words.size <= map.size) {
+    for (const w of words) {
+      const k = map.get(w);
+      if (k !== undefined && k < best) best = k;
+    }
+  } else {
+    for (const [w, k] of map) if (k < best && words.has(w)) best = k;
+  }
+  return best < end ? best : -1;
+}
+
+const BODY_PATH: readonly string[] = ["content", "body"];
+
 /** The user-independent part of a compiled ruleset. Shared between users via a {@link RulesetTemplatePool}. */
 export class RulesetTemplate {
   /** Identifies the template: equal fingerprints, equal behaviour. */
@@ -111,11 +140,34 @@ export class RulesetTemplate {
   readonly usesUserId: boolean;
   readonly usesLocalpart: boolean;
 
+  /**
+   * Keyword blocks: for index i of `active` starting a run of at least
+   * KEYWORD_BLOCK_MIN whole-word literal content rules, `blockEnd[i]` is the index
+   * after the run and `blockWords[i]` maps each folded keyword to its first index;
+   * -1 elsewhere. One pass over the body's words then replaces one lookup per rule.
+   */
+  readonly blockEnd: Int32Array;
+  readonly blockWords: ReadonlyArray<ReadonlyMap<string, number> | undefined>;
+
   /** @internal */
   constructor(fingerprint: string, rules: CompiledRule[]) {
     this.fingerprint = fingerprint;
     this.rules = rules;
     this.active = rules.filter((r) => r.active);
+    this.blockEnd = new Int32Array(this.active.length).fill(-1);
+    const blockWords: Array<Map<string, number> | undefined> = [];
+    for (let i = 0; i < this.active.length; ) {
+      let j = i;
+      while (j < this.active.length && isKeywordRule(this.active[j]!)) j++;
+      if (j - i >= KEYWORD_BLOCK_MIN) {
+        const map = new Map<string, number>();
+        for (let k = j - 1; k >= i; k--) map.set(this.active[k]!.shared[0]!.glob!.folded, k);
+        this.blockEnd[i] = j;
+        blockWords[i] = map;
+        i = j;
+      } else i = Math.max(j, i + 1);
+    }
+    this.blockWords = blockWords;
     const userConds = rules.flatMap((r) => r.user);
     this.usesUserId = userConds.some((c) => c.tag !== U_DISPLAY_NAME && c.slot === SLOT_USER);
     this.usesLocalpart = userConds.some((c) => c.tag === U_MATCH && c.slot === SLOT_LOCALPART);
@@ -484,8 +536,17 @@ export class CompiledRuleset {
    */
   evaluate(event: PreparedEvent, facts: RoomFacts, options?: EvaluateOptions): PushDecision | null {
     if (event.sender === this.userId) return null;
-    const rules = this.template.active;
+    const template = this.template;
+    const rules = template.active;
+    const blockEnd = template.blockEnd;
     for (let i = 0; i < rules.length; i++) {
+      const end = blockEnd[i]!;
+      if (end > i) {
+        const hit = firstKeywordHit(template.blockWords[i]!, end, event);
+        if (hit >= 0) return rules[hit]!.decision;
+        i = end - 1;
+        continue;
+      }
       const r = rules[i]!;
       if (!passesShared(r, event, facts)) continue;
       if (r.user.length > 0 && !this.passesUser(r, event, options?.displayName)) continue;

@@ -374,9 +374,13 @@ export class GlobMatcher {
       }
       return -1;
     }
+    // One native search finds the first occurrence (V8's indexOf is linear for a
+    // single call); only if that one fails the boundary check does KMP continue.
+    const first = s.indexOf(seg, from);
+    if (first < 0 || passes(s, first, first + seg.length, check)) return first;
     this.#tables ??= [];
     const table = (this.#tables[k] ??= failureTable(seg));
-    return kmpSearch(s, seg, table, from, check);
+    return kmpSearch(s, seg, table, first + 1, check);
   }
 
   /**
