@@ -16,6 +16,9 @@ function suite(title: string, version: string, stateEvents: number, forks: numbe
   resolveStateSync(version, room.stateSets, room.getEvent, { ...opts, cache }); // warm-up, fills the cache
   const diff = authDifference(version, room.stateSets, room.getEvent, { cache });
   describe(`${title} (room ${version}, ${room.stateSets[0]!.size} state events, ${forks * perFork} conflicted, ${forks} forks)`, () => {
+    bench("warm AuthChainCache, no-op auth check (library overhead only)", () => {
+      resolveStateSync(version, room.stateSets, room.getEvent, { authCheck: () => ({ ok: true }), cache });
+    }, { time: 1500, warmupIterations: 5 });
     bench("warm AuthChainCache", () => {
       resolveStateSync(version, room.stateSets, room.getEvent, { ...opts, cache });
     }, { time: 1500, warmupIterations: 5 });
@@ -37,5 +40,6 @@ function suite(title: string, version: string, stateEvents: number, forks: numbe
 }
 
 suite("10k state, 500 conflicted", "11", 10_000, 4, 125, true);
-suite("10k state, 500 conflicted, v2.1", "12", 10_000, 4, 125, true);
+// The spec-literal conflicted-subgraph walk takes minutes here (measured once: ~115 s), so v2.1 runs without the baseline.
+suite("10k state, 500 conflicted, v2.1", "12", 10_000, 4, 125, false);
 suite("50k state, 100 conflicted", "11", 50_000, 4, 25, true);
