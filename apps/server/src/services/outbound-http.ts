@@ -22,6 +22,8 @@ import { BlockList, isIP, type LookupFunction } from "node:net";
 export interface OutboundHttpOptions {
   /** Allow loopback and private targets (`push_allow_private`); for tests and closed networks. */
   readonly allowPrivate: boolean;
+  /** Exact addresses allowed even when not public (a push gateway on the LAN, a test server). */
+  readonly allowAddresses?: readonly string[];
   /** Deadline for the whole exchange, redirects included (default 10 s). */
   readonly timeoutMs?: number;
   /** Largest response body accepted (default 10 MiB). */
@@ -163,7 +165,8 @@ const defaultResolve = (hostname: string): Promise<readonly { address: string; f
  * ```
  */
 export class OutboundHttp {
-  readonly #options: Required<Omit<OutboundHttpOptions, "userAgent">> & { userAgent: string };
+  readonly #options: Required<Omit<OutboundHttpOptions, "userAgent" | "allowAddresses">> & { userAgent: string };
+  readonly #allowAddresses: ReadonlySet<string>;
 
   constructor(options: OutboundHttpOptions) {
     this.#options = {
@@ -174,6 +177,7 @@ export class OutboundHttp {
       userAgent: options.userAgent ?? "Weft",
       resolve: options.resolve ?? defaultResolve,
     };
+    this.#allowAddresses = new Set(options.allowAddresses ?? []);
   }
 
   /**
@@ -217,7 +221,7 @@ export class OutboundHttp {
     }
     if (addresses.length === 0) throw new OutboundHttpError("dns", `no addresses for ${bare}`);
     if (!this.#options.allowPrivate) {
-      const refused = addresses.find((a) => !isPublicAddress(a.address));
+      const refused = addresses.find((a) => !isPublicAddress(a.address) && !this.#allowAddresses.has(a.address));
       if (refused) throw new OutboundHttpError("blocked_address", `${bare} resolves to a non-public address (${refused.address})`);
     }
     const first = addresses[0]!;
