@@ -89,6 +89,23 @@ describe.each(testBackends())("rooms on $name", (backend) => {
     expect(event.unsigned.redacted_because.event_id).toBe(redaction.event_id);
   });
 
+  it("keeps the DAG linear under concurrent sends into one room", async () => {
+    const { room_id: roomId } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { preset: "public_chat" });
+    await call(t, bob, "POST", roomPath(roomId, "/join"), {});
+    await Promise.all(Array.from({ length: 20 }, (_, i) => sendText(t, i % 2 ? alice : bob, roomId, `c${i}`)));
+    const db = t.server.db;
+    const extremities = await db.query("SELECT event_id FROM room_forward_extremities WHERE room_id = $1", [roomId]);
+    expect(extremities.rows).toHaveLength(1);
+    const { rows } = await db.query<{ json: string; stream_position: number }>("SELECT json, stream_position FROM events WHERE room_id = $1 ORDER BY stream_position", [roomId]);
+    const events = rows.map((r) => JSON.parse(r.json) as { depth: number; prev_events: string[] });
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i]!.depth).toBe(events[i - 1]!.depth + 1);
+      expect(events[i]!.prev_events).toHaveLength(1);
+    }
+    const page = await call(t, alice, "GET", roomPath(roomId, "/messages?dir=b&limit=50"));
+    expect(page.chunk.filter((e: { type: string }) => e.type === "m.room.message")).toHaveLength(20);
+  });
+
   it("gets and puts state, with ?format=event and 404 for missing state", async () => {
     const { room_id: roomId } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { initial_state: [{ type: "m.custom", state_key: "k", content: { v: 1 } }] });
     expect(await call(t, alice, "GET", roomPath(roomId, "/state/m.custom/k"))).toEqual({ v: 1 });

@@ -314,3 +314,50 @@ export async function insertEventAtNextPosition(
   );
   return Number(rows[0]!.position);
 }
+
+/**
+ * The optimistic send path for a message event, in ONE autocommitted
+ * statement: it locks the room's summary row only if the room is still at
+ * `expectedPosition` (the state the event was built on), allocates the next
+ * global stream position, inserts the event with its edges, moves the forward
+ * extremities and updates the summary. When another writer got there first
+ * nothing is written and `undefined` comes back: the caller rebuilds the event
+ * under the room lock. The summary row lock is taken before the stream row
+ * lock, the same order as the transactional path, so the two never deadlock.
+ *
+ * @returns the event's stream position, or `undefined` when the room moved on.
+ */
+export async function insertEventIfRoomAt(
+  db: Queryable,
+  e: Omit<NewEvent, "streamPosition">,
+  options: { expectedPosition: number; bump: boolean },
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ position: number }>(
+    `WITH lk AS (SELECT room_id FROM room_summaries WHERE room_id = $2 AND stream_position = $21::bigint FOR UPDATE),
+     pos AS (UPDATE weft_stream SET position = position + 1 WHERE EXISTS (SELECT 1 FROM lk) RETURNING position),
+     ev AS (
+       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
+       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17 FROM pos
+       RETURNING event_id
+     ),
+     pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ev.event_id, p FROM ev, unnest($18::text[]) AS p ON CONFLICT DO NOTHING),
+     ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT ev.event_id, a FROM ev, unnest($19::text[]) AS a ON CONFLICT DO NOTHING),
+     fd AS (DELETE FROM room_forward_extremities WHERE room_id = $2 AND event_id = ANY($18::text[]) AND EXISTS (SELECT 1 FROM ev)),
+     fi AS (INSERT INTO room_forward_extremities (room_id, event_id) SELECT $2, ev.event_id FROM ev),
+     sm AS (
+       UPDATE room_summaries SET stream_position = pos.position,
+         bump_stamp = CASE WHEN $20::boolean THEN pos.position ELSE bump_stamp END,
+         max_depth = GREATEST(max_depth, $6::bigint)
+       FROM pos WHERE room_id = $2
+     )
+     SELECT position FROM pos`,
+    [
+      e.eventId, e.roomId, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
+      e.unsigned === null ? null : JSON.stringify(e.unsigned), e.stateGroupBefore, e.stateGroupAfter,
+      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, options.bump,
+      options.expectedPosition,
+    ],
+  );
+  return rows[0] ? Number(rows[0].position) : undefined;
+}

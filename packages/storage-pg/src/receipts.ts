@@ -61,3 +61,21 @@ export async function countUnread(db: Queryable, roomId: string, userId: string,
   );
   return Number(rows[0]?.n ?? 0);
 }
+
+/**
+ * A simple unread count in one query: messages by others after the user's
+ * latest unthreaded/main read receipt (or after `fallback`, their join, when
+ * they have none).
+ */
+export async function unreadCount(db: Queryable, roomId: string, userId: string, fallback: number): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM events WHERE room_id = $1 AND sender <> $2 AND state_key IS NULL
+       AND type IN ('m.room.message', 'm.room.encrypted', 'm.sticker', 'm.call.invite', 'm.poll.start')
+       AND stream_position > COALESCE((
+         SELECT max(e.stream_position) FROM receipts r JOIN events e ON e.event_id = r.event_id
+         WHERE r.room_id = $1 AND r.user_id = $2 AND r.receipt_type IN ('m.read', 'm.read.private') AND r.thread_id IN ('', 'main')
+       ), $3)`,
+    [roomId, userId, fallback],
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -12,6 +12,7 @@ import { StateMap } from "@weft/event-auth";
 import {
   createStateGroup,
   insertEventAtNextPosition,
+  insertEventIfRoomAt,
   insertRoom,
   lockRoomSummary,
   markRedacted,
@@ -48,6 +49,12 @@ export class EventPersister {
   readonly cache = new RoomStateCache();
   /** Called after every committed batch (sync wake-ups, caches). */
   readonly #listeners: ((events: readonly PersistedEvent[]) => void)[] = [];
+  /**
+   * Push (issue 8, notifications-service.ts): called inside the persist
+   * transaction after each event row is written, so notifications commit or
+   * roll back with the event. Set by services/push-services.ts.
+   */
+  inTransaction: ((tx: Queryable, snapshot: RoomSnapshot, event: PersistedEvent) => Promise<unknown>) | undefined;
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -65,6 +72,10 @@ export class EventPersister {
    * ```
    */
   async send(roomId: string, drafts: DraftsInput): Promise<PersistedEvent[]> {
+    if (Array.isArray(drafts) && drafts.length === 1) {
+      const fast = await this.#sendOptimistic(roomId, drafts[0]!);
+      if (fast) return [fast];
+    }
     const { events, snapshot } = await this.ctx.db.transaction(async (tx) => {
       const summary = await lockRoomSummary(tx, roomId);
       if (!summary) throw new MatrixError("M_NOT_FOUND", `unknown room ${roomId}`);
@@ -74,6 +85,63 @@ export class EventPersister {
     });
     this.#committed(snapshot, events);
     return events;
+  }
+
+  /**
+   * The fast path for one message event: built on the cached snapshot without
+   * a transaction, stored by one statement that only writes if the room is
+   * still at the snapshot's position (see `insertEventIfRoomAt`). Returns
+   * undefined when it does not apply or another writer got there first.
+   */
+  async #sendOptimistic(roomId: string, draft: EventDraft): Promise<PersistedEvent | undefined> {
+    const snap = this.cache.peek(roomId);
+    if (!snap || draft.stateKey !== undefined || draft.type === "m.room.redaction") return undefined;
+    const built = buildEvent(draft, snap, { serverName: this.ctx.config.server_name, key: this.ctx.signingKey, now: this.ctx.now() });
+    const { pdu, eventId } = built;
+    const relation = draft.content["m.relates_to"] as Record<string, unknown> | undefined;
+    const relType = typeof relation?.rel_type === "string" ? relation.rel_type : null;
+    const relatesTo = typeof relation?.event_id === "string" ? relation.event_id : null;
+    // Push (issue 8): with the push hook set, the insert and the notifications share one transaction.
+    const store = async (q: Queryable): Promise<number | undefined> => {
+      const at = await insertEventIfRoomAt(
+      q,
+      {
+        eventId,
+        roomId,
+        type: draft.type,
+        stateKey: null,
+        sender: draft.sender,
+        depth: pdu.depth,
+        originServerTs: pdu.origin_server_ts,
+        json: built.json,
+        unsigned: null,
+        stateGroupBefore: snap.stateGroup,
+        stateGroupAfter: snap.stateGroup,
+        relatesTo,
+        relType: relatesTo ? relType : null,
+        threadId: relType === "m.thread" ? relatesTo : null,
+        containsUrl: typeof draft.content.url === "string",
+        txnDevice: draft.txn?.device ?? null,
+        txnId: draft.txn?.txnId ?? null,
+        prevEvents: built.prevEventIds,
+        authEvents: built.authEventIds,
+      },
+      { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type) },
+    );
+      if (at !== undefined) await this.inTransaction?.(q, snap, { eventId, roomId, streamPosition: at, pdu });
+      return at;
+    };
+    const position = this.inTransaction ? await this.ctx.db.transaction(store) : await store(this.ctx.db);
+    if (position === undefined) return undefined;
+    const next: RoomSnapshot = {
+      ...snap,
+      streamPosition: position,
+      maxDepth: Math.max(snap.maxDepth, pdu.depth),
+      extremities: [{ eventId, depth: pdu.depth, sha256: pdu.hashes.sha256 }, ...snap.extremities.filter((e) => !built.prevEventIds.includes(e.eventId))],
+    };
+    const event: PersistedEvent = { eventId, roomId, streamPosition: position, pdu };
+    this.#committed(next, [event]);
+    return event;
   }
 
   /**
@@ -203,7 +271,10 @@ export class EventPersister {
     snap.extremities = [{ eventId, depth: pdu.depth, sha256: pdu.hashes.sha256 }, ...snap.extremities.filter((e) => !built.prevEventIds.includes(e.eventId))];
     snap.maxDepth = Math.max(snap.maxDepth, pdu.depth);
     snap.streamPosition = position;
-    return { eventId, roomId, streamPosition: position, pdu };
+    const persisted: PersistedEvent = { eventId, roomId, streamPosition: position, pdu };
+    // Push (issue 8): evaluate push rules and record notifications in this transaction.
+    await this.inTransaction?.(tx, snap, persisted);
+    return persisted;
   }
 
   #committed(snapshot: RoomSnapshot, events: readonly PersistedEvent[]): void {

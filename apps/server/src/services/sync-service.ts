@@ -14,12 +14,10 @@
 import { MatrixError } from "@weft/common";
 import {
   accountDataSince,
-  countUnread,
   currentStreamPosition,
   filterById,
   getEventsById,
   getRoomSummaries,
-  latestReceiptPosition,
   membershipsOfUser,
   presenceSince,
   receiptsSince,
@@ -28,6 +26,7 @@ import {
   stateGroupAtPosition,
   stateGroupIds,
   type MembershipRow,
+  unreadCount,
   type StoredEvent,
 } from "@weft/storage-pg";
 import { z } from "zod";
@@ -110,8 +109,7 @@ export class SyncService {
     if (q.setPresence && q.setPresence !== "offline" && this.onSyncPresence) await this.onSyncPresence(requester.userId, q.setPresence).catch(() => undefined);
     const deadline = Date.now() + Math.min(Math.max(q.timeout ?? 0, 0), 300_000);
     for (;;) {
-      const joined = since ? await this.rooms.joinedRooms(requester.userId) : [];
-      const { response, empty } = await this.#compute(requester, since, filter, q);
+      const { response, empty, joined } = await this.#compute(requester, since, filter, q);
       const remaining = deadline - Date.now();
       if (!since || !empty || q.fullState || remaining <= 0 || signal?.aborted) return response;
       const woken = await this.ctx.notifier.wait([requester.userId, ...joined], remaining, signal);
@@ -140,7 +138,7 @@ export class SyncService {
     return parsed.data;
   }
 
-  async #compute(requester: Requester, since: Token | undefined, filter: SyncFilter, q: SyncRequest): Promise<{ response: Record<string, unknown>; empty: boolean }> {
+  async #compute(requester: Requester, since: Token | undefined, filter: SyncFilter, q: SyncRequest): Promise<{ response: Record<string, unknown>; empty: boolean; joined: string[] }> {
     const userId = requester.userId;
     const typingSerial = this.typing.serial;
     const pos = await currentStreamPosition(this.ctx.db);
@@ -148,71 +146,82 @@ export class SyncService {
     const sincePos = since?.position;
     const fullState = q.fullState === true || since === undefined;
     const roomFilter = filter.room ?? {};
-    const memberships = (await membershipsOfUser(this.ctx.db, userId)).filter(
+    const [allMemberships, accountData] = await Promise.all([membershipsOfUser(this.ctx.db, userId), accountDataSince(this.ctx.db, userId, sincePos, pos)]);
+    const memberships = allMemberships.filter(
       (m) =>
         Number(m.stream_position) <= pos &&
         (!roomFilter.rooms || roomFilter.rooms.includes(m.room_id)) &&
         !(roomFilter.not_rooms ?? []).includes(m.room_id),
     );
     const roomIds = memberships.map((m) => m.room_id);
-    const summaries = await getRoomSummaries(this.ctx.db, roomIds);
-    const receipts = await receiptsSince(this.ctx.db, memberships.filter((m) => m.membership === "join").map((m) => m.room_id), sincePos);
-    const accountData = await accountDataSince(this.ctx.db, userId, sincePos, pos);
+    const [summaries, receipts] = await Promise.all([
+      getRoomSummaries(this.ctx.db, roomIds),
+      receiptsSince(this.ctx.db, memberships.filter((m) => m.membership === "join").map((m) => m.room_id), sincePos),
+    ]);
 
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
     const leave: Record<string, unknown> = {};
     const knock: Record<string, unknown> = {};
-    for (const m of memberships) {
-      await this.rooms.roomVersion(m.room_id);
-      const changed = sincePos === undefined || Number(m.stream_position) > sincePos;
-      if (m.membership === "join") {
-        const summary = summaries.get(m.room_id);
-        const roomChanged = sincePos === undefined || Number(summary?.stream_position ?? 0) > sincePos;
-        const roomReceipts = receipts.filter((r) => r.room_id === m.room_id && (r.receipt_type !== "m.read.private" || r.user_id === userId));
-        const roomAccountData = accountData.filter((a) => a.room_id === m.room_id);
-        const typingChanged = since === undefined ? this.typing.typingIn(m.room_id).length > 0 : this.typing.changedSince(m.room_id, since.typing);
-        if (!fullState && !changed && !roomChanged && roomReceipts.length === 0 && roomAccountData.length === 0 && !typingChanged) continue;
-        const room = await this.#joinedRoom(requester, m, fullState || changed ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true);
-        const ephemeral: unknown[] = [];
-        if (typingChanged) ephemeral.push({ type: "m.typing", content: { user_ids: this.typing.typingIn(m.room_id) } });
-        if (roomReceipts.length > 0) {
-          const content: Record<string, Record<string, Record<string, Record<string, unknown>>>> = {};
-          for (const r of roomReceipts) {
-            const receipt: Record<string, unknown> = { ts: Number(r.ts) };
-            if (r.thread_id) receipt.thread_id = r.thread_id;
-            ((content[r.event_id] ??= {})[r.receipt_type] ??= {})[r.user_id] = receipt;
+    // Rooms are independent: their queries run concurrently (a pool serves them in parallel).
+    const presenceUsers = new Set<string>([userId]);
+    const presencePromise = (async () => {
+      for (const m of memberships) if (m.membership === "join") for (const member of await this.#memberIds(m.room_id)) presenceUsers.add(member);
+      return presenceSince(this.ctx.db, [...presenceUsers], sincePos, pos);
+    })();
+    await Promise.all(
+      memberships.map(async (m) => {
+        await this.rooms.roomVersion(m.room_id);
+        const changed = sincePos === undefined || Number(m.stream_position) > sincePos;
+        if (m.membership === "join") {
+          const summary = summaries.get(m.room_id);
+          const roomChanged = sincePos === undefined || Number(summary?.stream_position ?? 0) > sincePos;
+          const roomReceipts = receipts.filter((r) => r.room_id === m.room_id && (r.receipt_type !== "m.read.private" || r.user_id === userId));
+          const roomAccountData = accountData.filter((a) => a.room_id === m.room_id);
+          const typingChanged = since === undefined ? this.typing.typingIn(m.room_id).length > 0 : this.typing.changedSince(m.room_id, since.typing);
+          if (!fullState && !changed && !roomChanged && roomReceipts.length === 0 && roomAccountData.length === 0 && !typingChanged) return;
+          const full = fullState || changed;
+          const [room, unread] = await Promise.all([
+            this.#joinedRoom(requester, m, full ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true),
+            unreadCount(this.ctx.db, m.room_id, userId, Number(m.stream_position)),
+          ]);
+          const ephemeral: unknown[] = [];
+          if (typingChanged) ephemeral.push({ type: "m.typing", content: { user_ids: this.typing.typingIn(m.room_id) } });
+          if (roomReceipts.length > 0) {
+            const content: Record<string, Record<string, Record<string, Record<string, unknown>>>> = {};
+            for (const r of roomReceipts) {
+              const receipt: Record<string, unknown> = { ts: Number(r.ts) };
+              if (r.thread_id) receipt.thread_id = r.thread_id;
+              ((content[r.event_id] ??= {})[r.receipt_type] ??= {})[r.user_id] = receipt;
+            }
+            ephemeral.push({ type: "m.receipt", content });
           }
-          ephemeral.push({ type: "m.receipt", content });
+          room.ephemeral = { events: ephemeral };
+          room.account_data = { events: roomAccountData.map((a) => ({ type: a.type, content: a.content })) };
+          room.unread_notifications = { notification_count: unread, highlight_count: 0 };
+          // The summary changes only with membership: sent in full responses and when members changed.
+          const timeline = (room.timeline as { events: { type: string }[] }).events;
+          if (full || timeline.some((e) => e.type === "m.room.member")) {
+            room.summary = await this.#summary(m.room_id, userId, summary?.joined_count, summary?.invited_count);
+          }
+          join[m.room_id] = room;
+        } else if (m.membership === "invite" && changed) {
+          const inviteEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
+          const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(inviteEvent ? [strippedEvent(inviteEvent)] : [])];
+          invite[m.room_id] = { invite_state: { events } };
+        } else if (m.membership === "knock" && changed) {
+          const knockEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
+          const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(knockEvent ? [strippedEvent(knockEvent)] : [])];
+          knock[m.room_id] = { knock_state: { events } };
+        } else if ((m.membership === "leave" || m.membership === "ban") && changed && !m.forgotten) {
+          if (sincePos === undefined && !roomFilter.include_leave) return;
+          leave[m.room_id] = await this.#leftRoom(requester, m, sincePos, roomFilter);
         }
-        room.ephemeral = { events: ephemeral };
-        room.account_data = { events: roomAccountData.map((a) => ({ type: a.type, content: a.content })) };
-        const readUpTo = await latestReceiptPosition(this.ctx.db, m.room_id, userId);
-        room.unread_notifications = {
-          notification_count: await countUnread(this.ctx.db, m.room_id, userId, readUpTo ?? Number(m.stream_position)),
-          highlight_count: 0,
-        };
-        room.summary = await this.#summary(m.room_id, userId, summary?.joined_count, summary?.invited_count);
-        join[m.room_id] = room;
-      } else if (m.membership === "invite" && changed) {
-        const inviteEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
-        const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(inviteEvent ? [strippedEvent(inviteEvent)] : [])];
-        invite[m.room_id] = { invite_state: { events } };
-      } else if (m.membership === "knock" && changed) {
-        const knockEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
-        const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(knockEvent ? [strippedEvent(knockEvent)] : [])];
-        knock[m.room_id] = { knock_state: { events } };
-      } else if ((m.membership === "leave" || m.membership === "ban") && changed && !m.forgotten) {
-        if (sincePos === undefined && !roomFilter.include_leave) continue;
-        // A rejected invite the user never joined shows only its leave event.
-        leave[m.room_id] = await this.#leftRoom(requester, m, sincePos, roomFilter);
-      }
-    }
+      }),
+    );
 
     const globalData = accountData.filter((a) => a.room_id === "").map((a) => ({ type: a.type, content: a.content }));
-    const presenceUsers = new Set<string>([userId]);
-    for (const m of memberships) if (m.membership === "join") for (const member of await this.#memberIdsCached(m.room_id)) presenceUsers.add(member);
-    const presence = (await presenceSince(this.ctx.db, [...presenceUsers], sincePos, pos)).map((p) => ({
+    const presence = (await presencePromise).map((p) => ({
       type: "m.presence",
       sender: p.user_id,
       content: {
@@ -237,11 +246,11 @@ export class SyncService {
       presence: { events: presence },
       ...e2ee,
     };
-    return { response, empty };
+    return { response, empty, joined: allMemberships.filter((m) => m.membership === "join").map((m) => m.room_id) };
   }
 
 
-  async #memberIdsCached(roomId: string): Promise<string[]> {
+  async #memberIds(roomId: string): Promise<string[]> {
     const snap = this.rooms.persister.cache.peek(roomId);
     if (snap) return [...snap.state.members.entries()].filter(([, e]) => (e.content as Record<string, unknown>).membership === "join").map(([u]) => u);
     return (await roomMembers(this.ctx.db, roomId, "join")).map((m) => m.user_id);

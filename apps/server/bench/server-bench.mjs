@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+// Load generator for a Weft server (issue 6, "pnpm bench:server"):
+//   sequential message sends, 10 concurrent senders (own rooms and one shared
+//   room), sync wake-up latency (send → the other user's long poll returns)
+//   and idle RSS.
+//
+// Usage:
+//   WEFT_BENCH_URL=http://127.0.0.1:8008 node bench/server-bench.mjs   # a running server
+//   DATABASE_URL=postgres://… node bench/server-bench.mjs              # builds and starts one
+// Without WEFT_BENCH_URL the script bundles the server from source with
+// esbuild (workspace packages aliased to their src/), starts it on a free port
+// with rate limits off, and measures its RSS. Without DATABASE_URL the started
+// server uses embedded PGlite (the targets are for PostgreSQL).
+// Options (env): BENCH_MESSAGES (default 2000), BENCH_WAKEUPS (default 200).
+
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
+const WAKEUPS = Number(process.env.BENCH_WAKEUPS ?? 200);
+
+async function startServer() {
+  const out = join(here, ".build", "cli.mjs");
+  const aliases = readdirSync(join(root, "packages"))
+    .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
+    .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
+  execFileSync(
+    join(root, "node_modules", ".bin", "esbuild"),
+    [
+      "apps/server/src/cli.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
+      "--external:sharp", "--external:pg-native", ...aliases,
+      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      `--outfile=${out}`, "--log-level=warning",
+    ],
+    { cwd: root, stdio: "inherit" },
+  );
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const dataDir = mkdtempSync(join(tmpdir(), "weft-bench-"));
+  const child = spawn(process.execPath, [out, "start"], {
+    env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/_matrix/client/versions`)).ok) return { url, child };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGTERM");
+  throw new Error("server did not start");
+}
+
+async function api(url, method, path, { token, body } = {}) {
+  const res = await fetch(url + path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = await res.json();
+  if (!res.ok && res.status !== 401) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function register(url, username) {
+  const body = { username, password: `bench-${username}-password` };
+  const first = await api(url, "POST", "/_matrix/client/v3/register", { body });
+  const res = await api(url, "POST", "/_matrix/client/v3/register", { body: { ...body, auth: { type: "m.login.dummy", session: first.session } } });
+  return { userId: res.user_id, token: res.access_token };
+}
+
+const room = (id) => `/_matrix/client/v3/rooms/${encodeURIComponent(id)}`;
+let txn = 0;
+const send = (url, user, roomId, body) =>
+  api(url, "PUT", `${room(roomId)}/send/m.room.message/b${Date.now()}-${++txn}`, { token: user.token, body: { msgtype: "m.text", body } });
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main() {
+  let url = process.env.WEFT_BENCH_URL;
+  let child;
+  if (!url) ({ url, child } = await startServer());
+  const rows = [];
+  try {
+    const tag = Math.random().toString(36).slice(2, 7);
+    const users = [];
+    for (let i = 0; i < 11; i++) users.push(await register(url, `bench${tag}${i}`));
+    const [alice, ...senders] = users;
+    const bob = senders[0];
+
+    // Sequential sends.
+    const { room_id: seqRoom } = await api(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
+    for (let i = 0; i < 50; i++) await send(url, alice, seqRoom, `warm ${i}`);
+    let start = performance.now();
+    for (let i = 0; i < MESSAGES; i++) await send(url, alice, seqRoom, `seq ${i}`);
+    rows.push(["sequential sends (1 sender)", `${Math.round(MESSAGES / ((performance.now() - start) / 1000))} msg/s`, "≥ 1,500"]);
+
+    // 10 concurrent senders, each in its own room.
+    const own = [];
+    for (const s of senders) own.push((await api(url, "POST", "/_matrix/client/v3/createRoom", { token: s.token, body: {} })).room_id);
+    const per = Math.ceil(MESSAGES / senders.length);
+    start = performance.now();
+    await Promise.all(senders.map(async (s, k) => { for (let i = 0; i < per; i++) await send(url, s, own[k], `c ${i}`); }));
+    rows.push(["10 concurrent senders (own rooms)", `${Math.round((per * senders.length) / ((performance.now() - start) / 1000))} msg/s`, "≥ 4,000"]);
+
+    // 10 concurrent senders in one shared room.
+    for (const s of senders) await api(url, "POST", `${room(seqRoom)}/join`, { token: s.token, body: {} });
+    start = performance.now();
+    await Promise.all(senders.map(async (s) => { for (let i = 0; i < per; i++) await send(url, s, seqRoom, `s ${i}`); }));
+    rows.push(["10 concurrent senders (one room)", `${Math.round((per * senders.length) / ((performance.now() - start) / 1000))} msg/s`, ""]);
+
+    // Sync wake-up: bob long-polls; alice sends; time until bob's /sync returns.
+    const { room_id: wakeRoom } = await api(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
+    await api(url, "POST", `${room(wakeRoom)}/join`, { token: bob.token, body: {} });
+    const filter = encodeURIComponent(JSON.stringify({ room: { rooms: [wakeRoom], timeline: { limit: 5 } }, presence: { types: [] } }));
+    let since = (await api(url, "GET", `/_matrix/client/v3/sync?timeout=0&filter=${filter}`, { token: bob.token })).next_batch;
+    const latencies = [];
+    for (let i = 0; i < WAKEUPS; i++) {
+      let sentAt = 0;
+      const poll = api(url, "GET", `/_matrix/client/v3/sync?timeout=30000&since=${since}&filter=${filter}`, { token: bob.token }).then((r) => [r, performance.now()]);
+      await new Promise((r) => setTimeout(r, 5));
+      sentAt = performance.now();
+      await send(url, alice, wakeRoom, `wake ${i}`);
+      const [res, doneAt] = await poll;
+      since = res.next_batch;
+      latencies.push(doneAt - sentAt);
+    }
+    latencies.sort((a, b) => a - b);
+    rows.push(["sync wake-up p50 (send → long poll returns)", `${percentile(latencies, 50).toFixed(1)} ms`, "≤ 5 ms"]);
+    rows.push(["sync wake-up p95", `${percentile(latencies, 95).toFixed(1)} ms`, ""]);
+
+    if (child) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      rows.push(["idle RSS after the run", `${rss.toFixed(0)} MB`, "≤ 150 MB"]);
+    }
+  } finally {
+    child?.kill("SIGTERM");
+  }
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`\nWeft server bench — ${url}${process.env.DATABASE_URL ? " (PostgreSQL)" : child ? " (PGlite)" : ""}, ${MESSAGES} messages, ${WAKEUPS} wake-ups`);
+  console.log(`${"measure".padEnd(width)}  ${"result".padStart(12)}  target`);
+  for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
