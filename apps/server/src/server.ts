@@ -86,6 +86,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       closing ??= (async () => {
         shutdown.abort();
         notifier.closeAll();
+        await services.pushDelivery.stop(); // push (issue 8): the delivery worker stops before the database closes
         const drained = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());

@@ -14,7 +14,9 @@ import { deviceRoutes } from "./client/devices.js";
 import { filterRoutes } from "./client/filters.js";
 import { presenceRoutes } from "./client/presence.js";
 import { profileRoutes } from "./client/profile.js";
-import { pushRuleReadRoutes } from "./client/pushrules.js";
+import { pushRuleRoutes } from "./client/pushrules.js";
+import { notificationRoutes } from "./client/notifications.js";
+import { pusherRoutes } from "./client/pushers.js";
 import { allRoomRoutes } from "./client/room-routes.js";
 import { mediaRoutes } from "./client/media.js";
 import { keysRoutes } from "./client/keys.js";
@@ -23,5 +25,5 @@ import { roomKeysRoutes } from "./client/room-keys.js";
 
 /** All routes, built over the services. */
 export function buildRoutes(config: Config, services: Services): AnyRoute[] {
-  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleReadRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services), ...keysRoutes(services), ...toDeviceRoutes(services), ...roomKeysRoutes(services), ...mediaRoutes(services)];
+  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleRoutes(services), ...notificationRoutes(services), ...pusherRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services), ...keysRoutes(services), ...toDeviceRoutes(services), ...roomKeysRoutes(services), ...mediaRoutes(services)];
 }

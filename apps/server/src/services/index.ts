@@ -12,6 +12,7 @@ import { createAccountServices, type AccountServices } from "./account-services.
 import { createRoomServices, type RoomServices } from "./room-services.js";
 import { MediaService } from "./media-service.js";
 import { createE2eeServices, type E2eeServices } from "./e2ee-services.js";
+import { createPushServices, type PushServices } from "./push-services.js";
 
 /** What every service may use. */
 export interface ServiceContext {
@@ -25,7 +26,7 @@ export interface ServiceContext {
 }
 
 /** The services the routes call. */
-export interface Services extends AccountServices, RoomServices, E2eeServices {
+export interface Services extends AccountServices, RoomServices, E2eeServices, PushServices {
   readonly notifier: Notifier;
   /** The content repository (media). */
   readonly media: MediaService;
@@ -38,10 +39,13 @@ export async function createServices(ctx: ServiceContext): Promise<Services> {
   const accountServices = createAccountServices(ctx);
   const media = new MediaService(ctx);
   await media.init();
+  const roomServices = createRoomServices(ctx, accountServices.hooks);
   const services: Services = {
     ...accountServices,
-    ...createRoomServices(ctx, accountServices.hooks),
+    ...roomServices,
     ...createE2eeServices(ctx, accountServices),
+    // Push (issue 8): notifications, pushers, delivery worker; wires the persister and /sync hooks.
+    ...createPushServices(ctx, accountServices, roomServices),
     notifier: ctx.notifier,
     media,
     authenticate: (accessToken) => accountServices.auth.authenticate(accessToken),

@@ -7,9 +7,8 @@
 // everything at or below the position read when it started, so a later commit
 // lands in the next response, never in neither.
 //
-// Unread counts: `notification_count` counts messages after the user's latest
-// read receipt (not push-rule based yet — the push issue replaces this);
-// `highlight_count` is 0.
+// Unread counts: push-rule based (issue 8, notifications-service.ts) through
+// the `unreadCounts` hook; without it, messages after the latest read receipt.
 
 import { MatrixError } from "@weft/common";
 import {
@@ -37,6 +36,7 @@ import { filterSql, RoomEventFilterSchema, type RoomEventFilter } from "./messag
 import type { RoomsService } from "./rooms-service.js";
 import type { TypingService } from "./typing-service.js";
 import type { SyncE2eeExtensions as E2eeSyncFields } from "./keys-service.js";
+import { unreadSyncFields, type RoomUnreadCounts } from "./notifications-service.js";
 
 const EventFilterSchema = z.looseObject({ limit: z.number().int().optional(), types: z.array(z.string()).optional(), not_types: z.array(z.string()).optional() });
 
@@ -91,6 +91,8 @@ export class SyncService {
   // --- E2EE (issue 7, keys-service.ts): set by services/index.ts -------------
   /** Supplies `to_device`, `device_lists`, `device_one_time_keys_count` and `device_unused_fallback_key_types`. */
   e2eeExtensions: ((userId: string, deviceId: string, since: number | undefined, upTo: number) => Promise<E2eeSyncFields>) | undefined;
+  /** Push (issue 8): push-rule unread counts per joined room (notifications-service.ts); set by services/push-services.ts. */
+  unreadCounts: ((userId: string, roomIds: readonly string[]) => Promise<Map<string, RoomUnreadCounts>>) | undefined;
   // --- end E2EE ---------------------------------------------------------------
 
   constructor(
@@ -169,6 +171,8 @@ export class SyncService {
       for (const m of memberships) if (m.membership === "join") for (const member of await this.#memberIds(m.room_id)) presenceUsers.add(member);
       return presenceSince(this.ctx.db, [...presenceUsers], sincePos, pos);
     })();
+    // Push (issue 8): unread notification counts of every joined room in one query.
+    const pushCounts = this.unreadCounts ? await this.unreadCounts(userId, memberships.filter((m) => m.membership === "join").map((m) => m.room_id)) : undefined;
     await Promise.all(
       memberships.map(async (m) => {
         await this.rooms.roomVersion(m.room_id);
@@ -183,7 +187,7 @@ export class SyncService {
           const full = fullState || changed;
           const [room, unread] = await Promise.all([
             this.#joinedRoom(requester, m, full ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true),
-            unreadCount(this.ctx.db, m.room_id, userId, Number(m.stream_position)),
+            pushCounts ? 0 : unreadCount(this.ctx.db, m.room_id, userId, Number(m.stream_position)),
           ]);
           const ephemeral: unknown[] = [];
           if (typingChanged) ephemeral.push({ type: "m.typing", content: { user_ids: this.typing.typingIn(m.room_id) } });
@@ -198,7 +202,8 @@ export class SyncService {
           }
           room.ephemeral = { events: ephemeral };
           room.account_data = { events: roomAccountData.map((a) => ({ type: a.type, content: a.content })) };
-          room.unread_notifications = { notification_count: unread, highlight_count: 0 };
+          if (pushCounts) Object.assign(room, unreadSyncFields(pushCounts.get(m.room_id), roomFilter.timeline?.unread_thread_notifications === true));
+          else room.unread_notifications = { notification_count: unread, highlight_count: 0 };
           // The summary changes only with membership: sent in full responses and when members changed.
           const timeline = (room.timeline as { events: { type: string }[] }).events;
           if (full || timeline.some((e) => e.type === "m.room.member")) {

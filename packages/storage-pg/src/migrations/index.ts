@@ -7,6 +7,7 @@ import { CORE_ACCOUNTS } from "./0001-accounts.js";
 import { CORE_ROOMS } from "./0002-rooms.js";
 import { MEDIA } from "./0300-media.js";
 import { E2EE } from "./0100-e2ee.js";
+import { PUSH } from "./0200-push.js";
 
 /** One schema change. */
 export interface Migration {
@@ -16,4 +17,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, E2EE, MEDIA];
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, E2EE, PUSH, MEDIA];
