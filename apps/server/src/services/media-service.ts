@@ -243,6 +243,8 @@ export class MediaService {
     const now = this.ctx.now();
     const unusedExpiresAt = now + this.ctx.config.media.unused_expires_ms;
     const mediaId = newMediaId();
+    // Created IDs whose upload never came are dropped here, lazily (an index covers pending rows only).
+    await new MediaStore(this.ctx.db).deleteExpiredPending(now);
     await this.ctx.db.transaction(async (tx) => {
       const store = new MediaStore(tx);
       await store.lockUser(requester.userId);

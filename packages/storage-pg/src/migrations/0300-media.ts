@@ -26,6 +26,7 @@ CREATE TABLE media (
 );
 CREATE INDEX media_user_id ON media (user_id);
 CREATE INDEX media_sha256 ON media (sha256);
+CREATE INDEX media_pending ON media (unused_expires_at) WHERE uploaded_ts IS NULL;
 
 CREATE TABLE media_thumbnails (
   origin TEXT NOT NULL,
