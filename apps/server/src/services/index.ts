@@ -13,6 +13,7 @@ import { createRoomServices, type RoomServices } from "./room-services.js";
 import { MediaService } from "./media-service.js";
 import { createE2eeServices, type E2eeServices } from "./e2ee-services.js";
 import { createPushServices, type PushServices } from "./push-services.js";
+import { HierarchyService } from "./hierarchy-service.js";
 
 /** What every service may use. */
 export interface ServiceContext {
@@ -30,6 +31,8 @@ export interface Services extends AccountServices, RoomServices, E2eeServices, P
   readonly notifier: Notifier;
   /** The content repository (media). */
   readonly media: MediaService;
+  /** Spaces: the room hierarchy and room summaries. */
+  readonly hierarchy: HierarchyService;
   /** Resolves an access token to its requester, or throws `M_UNKNOWN_TOKEN`. */
   authenticate(accessToken: string): Promise<Requester>;
 }
@@ -48,6 +51,7 @@ export async function createServices(ctx: ServiceContext): Promise<Services> {
     ...createPushServices(ctx, accountServices, roomServices),
     notifier: ctx.notifier,
     media,
+    hierarchy: new HierarchyService(ctx, async (alias) => (await roomServices.directory.getAlias(alias)).room_id),
     authenticate: (accessToken) => accountServices.auth.authenticate(accessToken),
   };
   // E2EE fields of /sync (to-device, device lists, key counts) come from the keys service.
