@@ -3,12 +3,14 @@
 // 413 M_TOO_LARGE (declared and streamed), the per-user quota, the pending
 // upload limit and expiry of created IDs, the legacy freeze date, and crash
 // safety: an upload interrupted halfway leaves no row, no served file and no
-// temp file.
+// temp file. With `push_allow_private` on, this server also previews a page
+// served locally, end to end (fetch, OpenGraph, image stored as media, cache).
 
-import { request } from "node:http";
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
-import { eventually, generatedChunks, rawRequest, registerMediaUser, type MediaTestUser } from "./support/media-http.js";
+import { eventually, generatedChunks, rawRequest, registerMediaUser, testImage, type MediaTestUser } from "./support/media-http.js";
 
 const MAX_UPLOAD = 256 * 1024;
 const QUOTA = 600 * 1024;
@@ -24,7 +26,7 @@ describe.each(testBackends())("media limits on $name", (backend) => {
   beforeAll(async () => {
     t = await startTestServer(
       backend,
-      { media: { max_upload_bytes: MAX_UPLOAD, user_quota_bytes: QUOTA, legacy_freeze_ts: FREEZE_TS, max_pending_uploads: 2, unused_expires_ms: HOUR } },
+      { media: { max_upload_bytes: MAX_UPLOAD, user_quota_bytes: QUOTA, legacy_freeze_ts: FREEZE_TS, max_pending_uploads: 2, unused_expires_ms: HOUR }, push_allow_private: true },
       { now: () => clock },
     );
     alice = await registerMediaUser(t, "alice");
@@ -125,5 +127,30 @@ describe.each(testBackends())("media limits on $name", (backend) => {
     });
     await eventually(async () => (await t.server.services.media.files.listTemp()).length === 0);
     expect(await mediaRows()).toBe(rowsBefore);
+  });
+
+  it("previews a page: OpenGraph data, its image stored as media, and a cached answer", async () => {
+    const png = await testImage("png", 40, 30);
+    let title = "First title";
+    const site = createServer((req, res) => {
+      if (req.url === "/logo.png") res.writeHead(200, { "content-type": "image/png" }).end(png);
+      else res.writeHead(200, { "content-type": "text/html" }).end(`<head><meta property="og:title" content="${title}"><meta property="og:image" content="/logo.png"></head>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/article`;
+      const preview = (): Promise<{ status: number; body: any }> => t.request("GET", `/_matrix/client/v1/media/preview_url?url=${encodeURIComponent(url)}&ts=0`, { token: alice.token });
+      const first = await preview();
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      expect(first.body).toMatchObject({ "og:title": "First title", "og:image:type": "image/png", "og:image:width": 40, "og:image:height": 30, "matrix:image:size": png.length });
+      const image = await fetch(`${t.url}/_matrix/client/v1/media/download/${(first.body["og:image"] as string).slice(6)}`, { headers: { authorization: `Bearer ${bob.token}` } });
+      expect(Buffer.from(await image.arrayBuffer())).toEqual(png);
+      title = "Changed";
+      expect((await preview()).body["og:title"]).toBe("First title"); // cached
+      clock += 2 * HOUR; // the cache expires
+      expect((await preview()).body["og:title"]).toBe("Changed");
+    } finally {
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    }
   });
 });
