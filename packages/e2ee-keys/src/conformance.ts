@@ -226,6 +226,8 @@ export function runKeyStoreConformance(name: string, makeStore: () => Promise<Co
         await store.putCrossSigningKey(u, "self_signing", key("self_signing", "s1"));
         await store.putCrossSigningKey(u, "master", key("master", "m2"));
         expect(await store.getCrossSigningKeys(u)).toEqual({ master: key("master", "m2"), self_signing: key("self_signing", "s1") });
+        const many = await store.getCrossSigningKeysOfUsers([u, user()]);
+        expect([...many.entries()]).toEqual([[u, { master: key("master", "m2"), self_signing: key("self_signing", "s1") }]]);
       });
 
       it("stores signatures by target; the same signer and key replaces", async () => {

@@ -169,8 +169,7 @@ export class E2eeKeys {
       result.device_keys[userId] = {};
     }
     const devices = await this.store.queryDeviceKeys(storeQuery);
-    const crossSigning = new Map<string, Partial<Record<CrossSigningKeyType, CrossSigningKey>>>();
-    for (const userId of storeQuery.keys()) crossSigning.set(userId, await this.store.getCrossSigningKeys(userId));
+    const crossSigning = await this.store.getCrossSigningKeysOfUsers([...storeQuery.keys()]);
     const targets: Array<{ userId: string; keyId: string }> = devices.map((d) => ({ userId: d.userId, keyId: d.deviceId }));
     for (const [userId, keys] of crossSigning) if (keys.master) targets.push({ userId, keyId: crossSigningPublicKey(keys.master) });
     const signatures = targets.length > 0 ? await this.store.getSignatures(targets) : [];

@@ -213,6 +213,15 @@ export class MemoryKeyStore implements KeyStore {
     return { ...(this.s.crossSigning.get(userId) ?? {}) };
   }
 
+  async getCrossSigningKeysOfUsers(userIds: readonly string[]): Promise<Map<string, Partial<Record<CrossSigningKeyType, CrossSigningKey>>>> {
+    const out = new Map<string, Partial<Record<CrossSigningKeyType, CrossSigningKey>>>();
+    for (const userId of userIds) {
+      const keys = this.s.crossSigning.get(userId);
+      if (keys) out.set(userId, { ...keys });
+    }
+    return out;
+  }
+
   async putCrossSigningKey(userId: string, type: CrossSigningKeyType, key: CrossSigningKey): Promise<void> {
     this.s.crossSigning.set(userId, { ...(this.s.crossSigning.get(userId) ?? {}), [type]: key });
   }

@@ -99,6 +99,8 @@ export interface KeyStore {
 
   // --- Cross-signing --------------------------------------------------------
   getCrossSigningKeys(userId: string): Promise<Partial<Record<CrossSigningKeyType, CrossSigningKey>>>;
+  /** Cross-signing keys of many users at once (users without keys are left out). */
+  getCrossSigningKeysOfUsers(userIds: readonly string[]): Promise<Map<string, Partial<Record<CrossSigningKeyType, CrossSigningKey>>>>;
   putCrossSigningKey(userId: string, type: CrossSigningKeyType, key: CrossSigningKey): Promise<void>;
   /** Stores signatures (a repeated signer/target pair replaces the old signature). */
   addSignatures(signatures: readonly KeySignature[]): Promise<void>;

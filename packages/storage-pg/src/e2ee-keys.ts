@@ -201,6 +201,17 @@ export class PgKeyStore implements KeyStore {
     return Object.fromEntries(rows.map((r) => [r.key_type, JSON.parse(r.key_json) as CrossSigningKey]));
   }
 
+  async getCrossSigningKeysOfUsers(userIds: readonly string[]): Promise<Map<string, Partial<Record<CrossSigningKeyType, CrossSigningKey>>>> {
+    const out = new Map<string, Partial<Record<CrossSigningKeyType, CrossSigningKey>>>();
+    if (userIds.length === 0) return out;
+    const { rows } = await this.q<{ user_id: string; key_type: CrossSigningKeyType; key_json: string }>(
+      "SELECT user_id, key_type, key_json FROM e2ee_cross_signing_keys WHERE user_id = ANY($1::text[])",
+      [[...userIds]],
+    );
+    for (const r of rows) out.set(r.user_id, { ...(out.get(r.user_id) ?? {}), [r.key_type]: JSON.parse(r.key_json) as CrossSigningKey });
+    return out;
+  }
+
   async putCrossSigningKey(userId: string, type: CrossSigningKeyType, key: CrossSigningKey): Promise<void> {
     await this.q(
       `INSERT INTO e2ee_cross_signing_keys (user_id, key_type, key_json) VALUES ($1, $2, $3)
