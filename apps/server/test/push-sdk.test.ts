@@ -1,0 +1,109 @@
+// matrix-js-sdk against Weft's push rules: a keyword rule added by one user
+// (client.addPushRule) fires on another user's message, the count reaches the
+// SDK through /sync, and a read receipt resets it
+// (https://spec.matrix.org/v1.19/client-server-api/#push-rules).
+
+// matrix-js-sdk 43 declares Node 22; on Node 20 it only lacks Promise.withResolvers.
+if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
+  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+
+const sdk = await import("matrix-js-sdk");
+for (const level of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, level).mockImplementation(() => undefined);
+
+type Client = import("matrix-js-sdk").MatrixClient;
+
+async function registerClient(baseUrl: string, username: string): Promise<Client> {
+  const anon = sdk.createClient({ baseUrl });
+  const password = `pw-${username}-long-enough`;
+  let session: string | undefined;
+  try {
+    await anon.registerRequest({ username, password });
+  } catch (error) {
+    session = (error as { data?: { session?: string } }).data?.session;
+  }
+  const res = await anon.registerRequest({ username, password, auth: { type: "m.login.dummy", session } });
+  return sdk.createClient({ baseUrl, userId: res.user_id, accessToken: res.access_token!, deviceId: res.device_id! });
+}
+
+function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      const value = check();
+      if (value !== undefined && value !== false) return resolve(value);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+async function startSyncing(client: Client): Promise<void> {
+  const prepared = new Promise<void>((resolve) => {
+    client.on(sdk.ClientEvent.Sync, (state) => {
+      if (state === "PREPARED") resolve();
+    });
+  });
+  await client.startClient({ initialSyncLimit: 10 });
+  await prepared;
+}
+
+describe.each(testBackends())("push rules with matrix-js-sdk on $name", (backend) => {
+  let t: TestServer;
+  let alice: Client;
+  let bob: Client;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+    alice = await registerClient(t.url, "alice");
+    bob = await registerClient(t.url, "bob");
+    await startSyncing(alice);
+    await startSyncing(bob);
+  }, 60_000);
+  afterAll(async () => {
+    alice?.stopClient();
+    bob?.stopClient();
+    await t?.close();
+  });
+
+  it("fires alice's keyword rule on bob's message and resets on her read receipt", async () => {
+    const { room_id: roomId } = await alice.createRoom({ name: "Bakery", preset: sdk.Preset.PrivateChat });
+    await alice.invite(roomId, bob.getUserId()!);
+    await waitFor("bob to see the invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");
+    await bob.joinRoom(roomId);
+    // In a two-person room .m.rule.room_one_to_one notifies every message; only the keyword rule highlights.
+    await alice.addPushRule("global", sdk.PushRuleKind.ContentSpecific, "cake", {
+      pattern: "cake",
+      actions: [sdk.PushRuleActionName.Notify, { set_tweak: sdk.TweakName.Highlight, value: true }],
+    } as never);
+    const rules = await alice.getPushRules();
+    expect(rules!.global.content!.find((r) => r.rule_id === "cake")).toMatchObject({ pattern: "cake", enabled: true, default: false });
+
+    await bob.sendTextMessage(roomId, "plain words");
+    const { event_id: cakeId } = await bob.sendTextMessage(roomId, "who wants cake?");
+    const room = await waitFor("alice to see the message", () => {
+      const r = alice.getRoom(roomId);
+      return r?.getLiveTimeline().getEvents().some((e) => e.getId() === cakeId) ? r : undefined;
+    });
+    await waitFor("the highlight count", () => room.getUnreadNotificationCount(sdk.NotificationCountType.Highlight) === 1);
+    expect(room.getUnreadNotificationCount(sdk.NotificationCountType.Total)).toBe(2);
+
+    const cake = room.findEventById(cakeId)!;
+    await alice.sendReadReceipt(cake, sdk.ReceiptType.Read);
+    await waitFor("the counts to reset", () => room.getUnreadNotificationCount(sdk.NotificationCountType.Total) === 0);
+    expect(room.getUnreadNotificationCount(sdk.NotificationCountType.Highlight)).toBe(0);
+    // Bob has no such rule: his own message never notified him anyway, and alice's rules are hers.
+    expect((await bob.getPushRules())!.global.content!.some((r) => r.rule_id === "cake")).toBe(false);
+  }, 60_000);
+});
