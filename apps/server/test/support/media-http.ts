@@ -26,8 +26,8 @@ export function rawRequest(
     headers?: Record<string, string>;
     chunks?: Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
     keepBytes?: number;
-    /** Called with the bytes received so far after each chunk. */
-    onData?: (received: number) => void;
+    /** Called with the bytes received so far after each chunk; the response pauses while a returned promise settles. */
+    onData?: (received: number) => void | Promise<void>;
   },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -39,7 +39,11 @@ export function rawRequest(
         hash.update(chunk);
         if (size < (options.keepBytes ?? 1024 * 1024)) kept.push(chunk);
         size += chunk.length;
-        options.onData?.(size);
+        const pending = options.onData?.(size);
+        if (pending) {
+          res.pause();
+          void pending.then(() => res.resume(), reject);
+        }
       });
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, size, sha256: hash.digest("hex"), body: Buffer.concat(kept) }));
       res.on("error", reject);
@@ -59,14 +63,19 @@ export function rawRequest(
 }
 
 /** `count` chunks of `size` bytes, each distinct, produced lazily; `hash` holds the running SHA-256. */
-export function* generatedChunks(count: number, size: number, hash?: ReturnType<typeof createHash>, onChunk?: (n: number) => void): Generator<Buffer> {
+export async function* generatedChunks(
+  count: number,
+  size: number,
+  hash?: ReturnType<typeof createHash>,
+  onChunk?: (n: number) => void | Promise<void>,
+): AsyncGenerator<Buffer> {
   const base = Buffer.alloc(size);
   for (let i = 0; i < size; i++) base[i] = (i * 31 + 7) & 0xff;
   for (let n = 0; n < count; n++) {
     const chunk = Buffer.from(base);
     chunk.writeUInt32BE(n, 0);
     hash?.update(chunk);
-    onChunk?.(n);
+    await onChunk?.(n);
     yield chunk;
   }
 }
