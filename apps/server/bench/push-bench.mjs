@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Push evaluation cost on the send path (issue 8): messages sent into a
+// 1,000-member room with push rules evaluated and notifications recorded for
+// every member, against the same room with the push hook removed and a
+// 1-member room. Drives the server's services in-process (bundled from source
+// with esbuild, workspace packages aliased to src/) — no HTTP, so the figures
+// are the persist path alone.
+//
+// Usage: node apps/server/bench/push-bench.mjs                 # embedded PGlite
+//        DATABASE_URL=postgres://… node apps/server/bench/push-bench.mjs
+// Options (env): BENCH_MEMBERS (default 1000), BENCH_MESSAGES (default 200).
+
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
+
+const out = join(here, ".build", "push-bench-entry.mjs");
+const aliases = readdirSync(join(root, "packages"))
+  .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
+  .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
+execFileSync(
+  join(root, "node_modules", ".bin", "esbuild"),
+  [
+    "apps/server/src/index.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
+    "--external:sharp", "--external:pg-native", ...aliases,
+    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    `--outfile=${out}`, "--log-level=warning",
+  ],
+  { cwd: root, stdio: "inherit" },
+);
+const { loadConfig, startServer } = await import(pathToFileURL(out).href);
+
+const dataDir = mkdtempSync(join(tmpdir(), "weft-push-bench-"));
+const config = loadConfig({
+  env: {},
+  overrides: {
+    server_name: "localhost", listen: "127.0.0.1:0", data_dir: dataDir, log_level: "silent", rate_limits: "off", registration: "open",
+    ...(process.env.DATABASE_URL ? { database_url: process.env.DATABASE_URL } : {}),
+  },
+});
+const server = await startServer(config);
+const { rooms } = server.services;
+const persister = rooms.persister;
+const hook = persister.inTransaction;
+const requester = (userId) => ({ userId, deviceId: "BENCH", tokenId: "0", isAdmin: false });
+const owner = `@owner-${Date.now()}:localhost`;
+
+async function roomWith(members) {
+  const { room_id: roomId } = await rooms.createRoom(requester(owner), { preset: "public_chat" });
+  const users = Array.from({ length: members - 1 }, (_, i) => `@m${i}-${roomId.slice(1, 8)}:localhost`);
+  for (let i = 0; i < users.length; i += 100) {
+    await persister.send(roomId, users.slice(i, i + 100).map((u) => ({ type: "m.room.member", stateKey: u, sender: u, content: { membership: "join", displayname: u.slice(1, 6) } })));
+  }
+  return roomId;
+}
+
+async function timeSends(roomId, label) {
+  const send = (i) => persister.send(roomId, [{ type: "m.room.message", sender: owner, content: { msgtype: "m.text", body: `message ${i} about nothing in particular` } }]);
+  for (let i = 0; i < 20; i++) await send(i); // warm-up
+  const started = performance.now();
+  for (let i = 0; i < MESSAGES; i++) await send(i);
+  const ms = (performance.now() - started) / MESSAGES;
+  console.log(`${label.padEnd(44)} ${ms.toFixed(2)} ms/message`);
+  return ms;
+}
+
+console.log(`Weft push bench on ${server.db.description ?? "database"}: ${MESSAGES} sequential sends each`);
+const big = await roomWith(MEMBERS);
+const small = await roomWith(1);
+const withPush = await timeSends(big, `${MEMBERS}-member room, push evaluated`);
+persister.inTransaction = undefined;
+const withoutPush = await timeSends(big, `${MEMBERS}-member room, push hook removed`);
+persister.inTransaction = hook;
+const oneMember = await timeSends(small, "1-member room, push evaluated");
+const { rows } = await server.db.query("SELECT count(*)::int AS n FROM notifications WHERE room_id = $1", [big]);
+console.log(`notifications recorded in the big room: ${rows[0].n}`);
+console.log(`added by push per message: ${(withPush - withoutPush).toFixed(2)} ms vs push disabled, ${(withPush - oneMember).toFixed(2)} ms vs a 1-member room (target ≤ 5 ms)`);
+await server.close(1000);
