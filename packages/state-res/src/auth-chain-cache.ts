@@ -27,10 +27,17 @@ export interface EventRecord {
   authDepth: number;
   /** The `m.room.power_levels` event among the auth events (`null`: none); `undefined` until looked up. @internal */
   powerLevelsAuthId: string | null | undefined;
-  /** State keys of the auth events selection, memoised. @internal */
-  selectedKeys: readonly StateKey[] | undefined;
-  /** Auth events by state key, memoised. @internal */
-  authByKey: ReadonlyMap<StateKey, string> | undefined;
+  /** The auth events selection as `(type, state_key)` pairs with their state map keys, memoised. @internal */
+  selected: readonly KeyedPair[] | undefined;
+  /** The state auth events as `(type, state_key)` pairs with their event IDs, memoised. @internal */
+  authPairs: readonly KeyedPair[] | undefined;
+}
+
+/** A `(type, state_key)` pair with a value: its state map key, or an event ID. @internal */
+export interface KeyedPair {
+  readonly type: string;
+  readonly stateKey: string;
+  readonly value: string;
 }
 
 /** Options of {@link AuthChainCache}. */
@@ -109,8 +116,8 @@ export class AuthChainCache {
       authIds,
       authDepth: -1,
       powerLevelsAuthId: undefined,
-      selectedKeys: undefined,
-      authByKey: undefined,
+      selected: undefined,
+      authPairs: undefined,
     };
     this.records.set(id, record);
     return record;

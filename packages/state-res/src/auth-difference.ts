@@ -38,9 +38,25 @@ export function* authDifferenceStep(
       if (id !== undefined) perSet[i]!.push(id);
     }
   }
-  const unconflictedIds = [...unconflicted.values()];
-  yield* ensureClosure(ctx, [...perSet.flat(), ...unconflictedIds]);
-  if (n > 30) return naiveAuthDifference(ctx, perSet, new Set(unconflictedIds));
+  // One pass over the unconflicted events: bucket the ones whose auth depth is
+  // known (a warm cache: all of them) and load the auth chains of the others.
+  const buckets: EventRecord[][] = [];
+  let unknown: string[] | undefined;
+  for (const id of unconflicted.values()) {
+    const rec = ctx.cache.get(id);
+    if (rec === undefined || rec.authDepth < 0) (unknown ??= []).push(id);
+    else (buckets[rec.authDepth] ??= []).push(rec);
+  }
+  yield* tick(ctx, unconflicted.size / 64);
+  const conflictedIds = perSet.flat();
+  yield* ensureClosure(ctx, unknown === undefined ? conflictedIds : [...conflictedIds, ...unknown]);
+  if (unknown !== undefined) {
+    for (const id of unknown) {
+      const rec = record(ctx, id);
+      (buckets[rec.authDepth] ??= []).push(rec);
+    }
+  }
+  if (n > 30) return naiveAuthDifference(ctx, perSet, unconflicted.values());
 
   const full = n === 31 ? 0x7fffffff : (1 << n) - 1;
   const mask = new Map<string, number>();
@@ -60,12 +76,7 @@ export function* authDifferenceStep(
   };
   for (let i = 0; i < n; i++) for (const id of perSet[i]!) touch(record(ctx, id), 1 << i);
 
-  // Unconflicted events bucketed by auth depth, fed in lazily from the top.
-  const buckets: EventRecord[][] = [];
-  for (const id of unconflictedIds) {
-    const rec = record(ctx, id);
-    (buckets[rec.authDepth] ??= []).push(rec);
-  }
+  // Unconflicted events, by auth depth, are fed in lazily from the top.
   let level = buckets.length - 1;
   const difference = new Set<string>();
   while (partialInHeap > 0) {
@@ -97,7 +108,7 @@ function closureOf(ctx: Context, ids: Iterable<string>): Set<string> {
 }
 
 /** Full auth chains as sets, used for more than 30 state sets (bit masks would overflow). */
-function naiveAuthDifference(ctx: Context, perSet: string[][], unconflictedIds: ReadonlySet<string>): Set<string> {
+function naiveAuthDifference(ctx: Context, perSet: string[][], unconflictedIds: Iterable<string>): Set<string> {
   const counts = new Map<string, number>();
   for (const ids of perSet) for (const id of closureOf(ctx, ids)) counts.set(id, (counts.get(id) ?? 0) + 1);
   const common = closureOf(ctx, unconflictedIds); // in every C_i

@@ -12,6 +12,7 @@
 
 import type { Pdu } from "@weft/common";
 import { selectAuthEventKeys, type AuthStateLookup } from "./auth-check.js";
+import type { KeyedPair } from "./auth-chain-cache.js";
 import { ensure, record, tick, type Context, type Step, type TraceEntry } from "./context.js";
 import { stateKey, type StateMap } from "./state-key.js";
 
@@ -33,32 +34,37 @@ export function* iterativeAuthChecksStep(
     const event = rec.event;
     const key = rec.key;
     if (key === undefined) continue; // only state events take part
-    const selected = (rec.selectedKeys ??= selectAuthEventKeys(event, ctx.rules).map((k) => stateKey(k.type, k.stateKey)));
-    const need: string[] = [];
-    for (const a of rec.authIds) if (!ctx.cache.has(a)) need.push(a);
+    // The selection's state map keys and the auth events' pairs are memoised per
+    // event: the lookups below compare short strings, never build keys.
+    const selected = (rec.selected ??= selectAuthEventKeys(event, ctx.rules).map((k) => ({ type: k.type, stateKey: k.stateKey, value: stateKey(k.type, k.stateKey) })));
+    let need: string[] | undefined;
+    for (const a of rec.authIds) if (!ctx.cache.has(a)) (need ??= []).push(a);
     for (const k of selected) {
-      const sid = current(k);
-      if (sid !== undefined && !ctx.cache.has(sid)) need.push(sid);
+      const sid = current(k.value);
+      if (sid !== undefined && !ctx.cache.has(sid)) (need ??= []).push(sid);
     }
-    if (need.length > 0) yield* ensure(ctx, need);
-    let authByKey = rec.authByKey;
-    if (authByKey === undefined) {
-      const m = new Map<string, string>();
+    if (need !== undefined) yield* ensure(ctx, need);
+    let authPairs = rec.authPairs;
+    if (authPairs === undefined) {
+      const pairs: KeyedPair[] = [];
       for (const a of rec.authIds) {
-        const ak = record(ctx, a).key;
-        if (ak !== undefined) m.set(ak, a);
+        const ev = record(ctx, a).event;
+        if (typeof ev.state_key === "string") pairs.push({ type: ev.type, stateKey: ev.state_key, value: a });
       }
-      authByKey = rec.authByKey = m;
+      authPairs = rec.authPairs = pairs;
     }
-    const byKey = authByKey;
+    const own = authPairs;
     const view: AuthStateLookup = {
       get(type: string, sk: string): Pdu | undefined {
-        const k = stateKey(type, sk);
-        if (selected.includes(k)) {
-          const sid = current(k);
+        for (const k of selected) {
+          if (k.stateKey !== sk || k.type !== type) continue;
+          const sid = current(k.value);
           if (sid !== undefined && !ctx.isRejected(sid)) return record(ctx, sid).event;
+          break;
         }
-        const aid = byKey.get(k);
+        // Later auth events win over earlier ones with the same pair, as a map would.
+        let aid: string | undefined;
+        for (const p of own) if (p.stateKey === sk && p.type === type) aid = p.value;
         return aid === undefined || ctx.isRejected(aid) ? undefined : record(ctx, aid).event;
       },
     };
