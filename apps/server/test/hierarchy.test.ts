@@ -16,7 +16,10 @@ if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
   };
 }
 
+import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile } from "@weft/signing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { HierarchyService } from "../src/services/hierarchy-service.js";
+import type { ServiceContext } from "../src/services/index.js";
 import { call, register, roomPath, type RoomTestUser } from "./support/room-helpers.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
@@ -175,6 +178,21 @@ describe.each(testBackends())("spaces on $name", (backend) => {
     await expectError(bob, hierarchyPath(r["space"]!, `?limit=1&suggested_only=true&from=${from}`), 400, "M_INVALID_PARAM");
     await expectError(bob, hierarchyPath(r["sub"]!, `?limit=1&from=${from}`), 400, "M_INVALID_PARAM");
     await expectError(alice, hierarchyPath(r["space"]!, `?limit=1&from=${from}`), 400, "M_INVALID_PARAM");
+  });
+
+  it("accepts tokens in any process or restart holding the same signing key, and no other", async () => {
+    const key = generateSigningKey("a_test");
+    const service = (signingKey: typeof key): HierarchyService =>
+      new HierarchyService({ db: t.server.db, signingKey } as unknown as ServiceContext, async () => {
+        throw new Error("no aliases here");
+      });
+    const first = await service(key).hierarchy(bob.userId, r["space"]!, { limit: 2 });
+    // A restart reloads the key from its file: a different object with the same seed.
+    const reloaded = parseSigningKeyFile(formatSigningKeyFile([key]))[0]!;
+    const second = await service(reloaded).hierarchy(bob.userId, r["space"]!, { limit: 2, from: first.next_batch });
+    expect(names(second.rooms)).toEqual(["sub", "sub-one"]);
+    const other = service(generateSigningKey("a_other")).hierarchy(bob.userId, r["space"]!, { limit: 2, from: first.next_batch });
+    await expect(other).rejects.toMatchObject({ errcode: "M_INVALID_PARAM" });
   });
 
   describe("room summary", () => {
