@@ -96,11 +96,28 @@ export class MediaFileStore {
         callback(null, chunk);
       },
     });
+    // The source is piped rather than put in the pipeline: a failure on our
+    // side (too large) must not destroy the request, so the server can still
+    // answer 413 on its socket. A failing or truncated source fails the write.
+    const readable = source instanceof Readable ? source : Readable.from(source);
+    const onError = (error: Error): void => {
+      meter.destroy(error);
+    };
+    const onClose = (): void => {
+      if (!readable.readableEnded) meter.destroy(new Error("the upload stopped before its end"));
+    };
+    readable.on("error", onError);
+    readable.on("close", onClose);
+    readable.pipe(meter);
     try {
-      await pipeline(source, meter, createWriteStream(tempPath, { flags: "wx" }));
+      await pipeline(meter, createWriteStream(tempPath, { flags: "wx" }));
     } catch (error) {
+      readable.unpipe(meter);
       await unlink(tempPath).catch(() => undefined);
       throw error;
+    } finally {
+      readable.off("error", onError);
+      readable.off("close", onClose);
     }
     return { tempPath, sha256: hash.digest("hex"), size };
   }
