@@ -33,7 +33,8 @@ interface BackupVersionState {
 
 interface MemoryState {
   position: number;
-  deviceKeys: Map<string, DeviceKeys>;
+  /** user → device → keys */
+  deviceKeys: Map<string, Map<string, DeviceKeys>>;
   /** user\0device → keys in upload order */
   oneTimeKeys: Map<string, StoredOneTimeKey[]>;
   /** user\0device\0keyId → issued ts */
@@ -110,18 +111,19 @@ export class MemoryKeyStore implements KeyStore {
   }
 
   async getDeviceKeys(userId: string, deviceId: string): Promise<DeviceKeys | undefined> {
-    return this.s.deviceKeys.get(key2(userId, deviceId));
+    return this.s.deviceKeys.get(userId)?.get(deviceId);
   }
 
   async queryDeviceKeys(query: DeviceKeysQuery): Promise<Array<{ userId: string; deviceId: string; keys: DeviceKeys }>> {
     const out: Array<{ userId: string; deviceId: string; keys: DeviceKeys }> = [];
     for (const [userId, deviceIds] of query) {
+      const devices = this.s.deviceKeys.get(userId);
+      if (!devices) continue;
       if (deviceIds === undefined) {
-        const prefix = `${userId}\u0000`;
-        for (const [k, keys] of this.s.deviceKeys) if (k.startsWith(prefix)) out.push({ userId, deviceId: k.slice(prefix.length), keys });
+        for (const [deviceId, keys] of devices) out.push({ userId, deviceId, keys });
       } else {
         for (const deviceId of deviceIds) {
-          const keys = this.s.deviceKeys.get(key2(userId, deviceId));
+          const keys = devices.get(deviceId);
           if (keys) out.push({ userId, deviceId, keys });
         }
       }
@@ -130,12 +132,14 @@ export class MemoryKeyStore implements KeyStore {
   }
 
   async putDeviceKeys(userId: string, deviceId: string, keys: DeviceKeys): Promise<void> {
-    this.s.deviceKeys.set(key2(userId, deviceId), keys);
+    const devices = this.s.deviceKeys.get(userId) ?? new Map<string, DeviceKeys>();
+    devices.set(deviceId, keys);
+    this.s.deviceKeys.set(userId, devices);
   }
 
   async deleteDevice(userId: string, deviceId: string): Promise<void> {
     const k = key2(userId, deviceId);
-    this.s.deviceKeys.delete(k);
+    this.s.deviceKeys.get(userId)?.delete(deviceId);
     this.s.oneTimeKeys.delete(k);
     this.s.fallback.delete(k);
     this.s.toDevice.delete(k);
