@@ -25,6 +25,7 @@ export const MAX_LIMIT = 1000;
 /** The default and largest `max_depth`; larger values are lowered to it. */
 export const MAX_DEPTH = 100;
 const DEFAULT_BATCH_SIZE = 100;
+const MIN_BATCH = 8;
 
 /** A room the walk reached and may show: its depth, state and ordered children. */
 interface WalkedRoom {
@@ -49,6 +50,12 @@ class HierarchyWalk {
   private readonly visited = new Set<string>();
   /** How many rooms this walk has emitted. */
   emitted = 0;
+  /**
+   * How many more rooms the caller expects to pull: batch reads ask for no
+   * more than that (at least {@link MIN_BATCH}), so a first page of 50 does not
+   * read 100 rooms, while a re-walk to a deep position reads full windows.
+   */
+  wanted = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly rootId: string,
@@ -108,11 +115,12 @@ class HierarchyWalk {
       return state;
     }
     const ids = [roomId];
-    const wanted = new Set(ids);
-    for (let i = this.stack.length - 1; i >= 0 && ids.length < this.batchSize; i--) {
+    const chosen = new Set(ids);
+    const size = Math.min(this.batchSize, Math.max(MIN_BATCH, this.wanted));
+    for (let i = this.stack.length - 1; i >= 0 && ids.length < size; i--) {
       const id = this.stack[i]!.roomId;
-      if (!wanted.has(id) && !this.visited.has(id) && !this.states.has(id)) {
-        wanted.add(id);
+      if (!chosen.has(id) && !this.visited.has(id) && !this.states.has(id)) {
+        chosen.add(id);
         ids.push(id);
       }
     }
@@ -179,6 +187,7 @@ export async function getHierarchy(
     // `emitted` is `lastRoomId`. If the space changed since, resume after
     // `lastRoomId` wherever it now is; if it is gone, after the same count.
     let last: WalkedRoom | undefined;
+    walk.wanted = position.emitted + limit + 1;
     while (walk.emitted < position.emitted && (last = await walk.next()) !== undefined);
     if (last?.roomId !== position.lastRoomId) {
       let found = false;
@@ -190,6 +199,7 @@ export async function getHierarchy(
       }
       if (!found) {
         walk = startWalk();
+        walk.wanted = position.emitted + limit + 1;
         while (walk.emitted < position.emitted && (await walk.next()) !== undefined);
       }
     }
@@ -197,6 +207,7 @@ export async function getHierarchy(
 
   const page: WalkedRoom[] = [];
   while (page.length < limit) {
+    walk.wanted = limit + 1 - page.length;
     const room = await walk.next();
     if (room === undefined) break;
     page.push(room);

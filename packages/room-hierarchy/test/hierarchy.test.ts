@@ -293,6 +293,7 @@ describe("getHierarchy: pagination", () => {
     expect(first.rooms).toHaveLength(50);
     expect(calls.getRoomState).toBe(0);
     expect(calls.getRoomStates).toBeLessThanOrEqual(3);
+    expect(calls.roomsRequested).toBeLessThanOrEqual(1 + 10 + 51); // root, sub-spaces, the page and one more
     expect(first.rooms[1]!.num_joined_members).toBe(1); // counted by getJoinedMemberCounts, state has no members
     const { rooms, tokens } = await pageAll("!space:example.com", source, { requester: alice, limit: 37 });
     expect(rooms).toHaveLength(1001);

@@ -36,12 +36,19 @@ export async function hierarchyRoomStates(
     json: string | null;
     redacted: boolean | null;
   }>(
+    // LATERAL index lookups per room on (room_id, type) and the requester's
+    // (room_id, 'm.room.member', user) key: the plan stays index-driven even
+    // without fresh planner statistics (PGlite does not autovacuum), instead of
+    // scanning the whole current-state table.
     `SELECT s.room_id, s.room_version, s.joined_count, e.json, e.redacted_by IS NOT NULL AS redacted
        FROM room_summaries s
-       LEFT JOIN room_current_state cs
-         ON cs.room_id = s.room_id
-        AND (cs.type = ANY($2::text[]) OR (cs.type = 'm.room.member' AND cs.state_key = $3))
-       LEFT JOIN events e ON e.event_id = cs.event_id
+       LEFT JOIN LATERAL (
+         SELECT cs.event_id FROM room_current_state cs WHERE cs.room_id = s.room_id AND cs.type = ANY($2::text[])
+         UNION ALL
+         SELECT cs.event_id FROM room_current_state cs
+          WHERE cs.room_id = s.room_id AND cs.type = 'm.room.member' AND cs.state_key = $3
+       ) st ON true
+       LEFT JOIN events e ON e.event_id = st.event_id
       WHERE s.room_id = ANY($1::text[])`,
     [roomIds, types, memberOf ?? null],
   );
