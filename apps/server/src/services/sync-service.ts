@@ -111,10 +111,23 @@ export class SyncService {
     if (q.setPresence && q.setPresence !== "offline" && this.onSyncPresence) await this.onSyncPresence(requester.userId, q.setPresence).catch(() => undefined);
     const deadline = Date.now() + Math.min(Math.max(q.timeout ?? 0, 0), 300_000);
     for (;;) {
-      const { response, empty, joined } = await this.#compute(requester, since, filter, q);
+      const { response, empty, joined, position, typingSerial } = await this.#compute(requester, since, filter, q);
       const remaining = deadline - Date.now();
       if (!since || !empty || q.fullState || remaining <= 0 || signal?.aborted) return response;
-      const woken = await this.ctx.notifier.wait([requester.userId, ...joined], remaining, signal);
+      const stop = new AbortController();
+      const onAbort = (): void => stop.abort();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const waiting = this.ctx.notifier.wait([requester.userId, ...joined], remaining, stop.signal);
+      // A write that committed while #compute ran woke nobody (this waiter was
+      // not registered yet): look at the stream again before sleeping.
+      if ((await currentStreamPosition(this.ctx.db)) > position || this.typing.serial !== typingSerial) {
+        stop.abort();
+        await waiting;
+        signal?.removeEventListener("abort", onAbort);
+        continue;
+      }
+      const woken = await waiting;
+      signal?.removeEventListener("abort", onAbort);
       if (!woken) {
         // Timed out: an empty response that still advances the token to "now".
         return (await this.#compute(requester, since, filter, q)).response;
@@ -140,7 +153,7 @@ export class SyncService {
     return parsed.data;
   }
 
-  async #compute(requester: Requester, since: Token | undefined, filter: SyncFilter, q: SyncRequest): Promise<{ response: Record<string, unknown>; empty: boolean; joined: string[] }> {
+  async #compute(requester: Requester, since: Token | undefined, filter: SyncFilter, q: SyncRequest): Promise<{ response: Record<string, unknown>; empty: boolean; joined: string[]; position: number; typingSerial: number }> {
     const userId = requester.userId;
     const typingSerial = this.typing.serial;
     const pos = await currentStreamPosition(this.ctx.db);
@@ -251,7 +264,7 @@ export class SyncService {
       presence: { events: presence },
       ...e2ee,
     };
-    return { response, empty, joined: allMemberships.filter((m) => m.membership === "join").map((m) => m.room_id) };
+    return { response, empty, joined: allMemberships.filter((m) => m.membership === "join").map((m) => m.room_id), position: pos, typingSerial };
   }
 
 
