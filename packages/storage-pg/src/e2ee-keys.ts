@@ -238,12 +238,13 @@ export class PgKeyStore implements KeyStore {
 
   async getSignatures(targets: ReadonlyArray<{ userId: string; keyId: string }>): Promise<KeySignature[]> {
     if (targets.length === 0) return [];
+    // By user (the primary key's prefix), then filtered here: cheaper than joining a long target list.
+    const wanted = new Set(targets.map((t) => `${t.userId}\u0000${t.keyId}`));
     const { rows } = await this.q<{ target_user_id: string; target_key_id: string; signer_user_id: string; signer_key_id: string; signature: string }>(
-      `SELECT s.* FROM e2ee_key_signatures s
-       JOIN unnest($1::text[], $2::text[]) AS t(user_id, key_id) ON s.target_user_id = t.user_id AND s.target_key_id = t.key_id`,
-      [targets.map((t) => t.userId), targets.map((t) => t.keyId)],
+      "SELECT * FROM e2ee_key_signatures WHERE target_user_id = ANY($1::text[])",
+      [[...new Set(targets.map((t) => t.userId))]],
     );
-    return rows.map((r) => ({ targetUserId: r.target_user_id, targetKeyId: r.target_key_id, signerUserId: r.signer_user_id, signerKeyId: r.signer_key_id, signature: r.signature }));
+    return rows.filter((r) => wanted.has(`${r.target_user_id}\u0000${r.target_key_id}`)).map((r) => ({ targetUserId: r.target_user_id, targetKeyId: r.target_key_id, signerUserId: r.signer_user_id, signerKeyId: r.signer_key_id, signature: r.signature }));
   }
 
   async markDeviceListsChanged(userIds: readonly string[]): Promise<number> {
