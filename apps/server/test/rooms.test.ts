@@ -83,6 +83,16 @@ describe.each(testBackends())("rooms on $name", (backend) => {
     const a = await call(t, alice, "PUT", path, { msgtype: "m.text", body: "once" });
     const b = await call(t, alice, "PUT", path, { msgtype: "m.text", body: "once" });
     expect(b.event_id).toBe(a.event_id);
+    // Still the same event after the room moved on, and for bob's retry after he left.
+    await sendText(t, alice, roomId, "later");
+    expect((await call(t, alice, "PUT", path, { msgtype: "m.text", body: "once" })).event_id).toBe(a.event_id);
+    await call(t, alice, "POST", roomPath(roomId, "/invite"), { user_id: bob.userId });
+    await call(t, bob, "POST", roomPath(roomId, "/join"), {});
+    const bobPath = roomPath(roomId, "/send/m.room.message/bob-txn");
+    const bobs = await call(t, bob, "PUT", bobPath, { msgtype: "m.text", body: "bye" });
+    await call(t, bob, "POST", roomPath(roomId, "/leave"), {});
+    expect((await call(t, bob, "PUT", bobPath, { msgtype: "m.text", body: "bye" })).event_id).toBe(bobs.event_id);
+    expect((await call(t, bob, "PUT", roomPath(roomId, "/send/m.room.message/new-txn"), { body: "x" }, 403)).errcode).toBe("M_FORBIDDEN");
     const redaction = await call(t, alice, "PUT", roomPath(roomId, `/redact/${encodeURIComponent(a.event_id)}/r1`), { reason: "oops" });
     const event = await call(t, alice, "GET", roomPath(roomId, `/event/${encodeURIComponent(a.event_id)}`));
     expect(event.content).toEqual({});

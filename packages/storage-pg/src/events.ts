@@ -321,19 +321,22 @@ export async function insertEventAtNextPosition(
  * `expectedPosition` (the state the event was built on), allocates the next
  * global stream position, inserts the event with its edges, moves the forward
  * extremities and updates the summary. When another writer got there first
- * nothing is written and `undefined` comes back: the caller rebuilds the event
- * under the room lock. The summary row lock is taken before the stream row
+ * nothing is written and neither field comes back: the caller rebuilds the event
+ * under the room lock. When the device already sent this transaction ID, nothing
+ * is written and `existing` names the earlier event (idempotency in the same
+ * round trip). The summary row lock is taken before the stream row
  * lock, the same order as the transactional path, so the two never deadlock.
  *
- * @returns the event's stream position, or `undefined` when the room moved on.
+ * @returns `{ position }` when stored, `{ existing }` for a repeated transaction, `{}` when the room moved on.
  */
 export async function insertEventIfRoomAt(
   db: Queryable,
   e: Omit<NewEvent, "streamPosition">,
   options: { expectedPosition: number; bump: boolean },
-): Promise<number | undefined> {
-  const { rows } = await db.query<{ position: number }>(
-    `WITH lk AS (SELECT room_id FROM room_summaries WHERE room_id = $2 AND stream_position = $21::bigint FOR UPDATE),
+): Promise<{ position?: number; existing?: string }> {
+  const { rows } = await db.query<{ position: number | null; existing: string | null }>(
+    `WITH dup AS (SELECT event_id FROM events WHERE $17::text IS NOT NULL AND sender = $5 AND txn_device = $16 AND txn_id = $17),
+     lk AS (SELECT room_id FROM room_summaries WHERE room_id = $2 AND stream_position = $21::bigint AND NOT EXISTS (SELECT 1 FROM dup) FOR UPDATE),
      pos AS (UPDATE weft_stream SET position = position + 1 WHERE EXISTS (SELECT 1 FROM lk) RETURNING position),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
@@ -351,7 +354,7 @@ export async function insertEventIfRoomAt(
          max_depth = GREATEST(max_depth, $6::bigint)
        FROM pos WHERE room_id = $2
      )
-     SELECT position FROM pos`,
+     SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing`,
     [
       e.eventId, e.roomId, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
       e.unsigned === null ? null : JSON.stringify(e.unsigned), e.stateGroupBefore, e.stateGroupAfter,
@@ -359,5 +362,7 @@ export async function insertEventIfRoomAt(
       options.expectedPosition,
     ],
   );
-  return rows[0] ? Number(rows[0].position) : undefined;
+  const row = rows[0];
+  if (row?.existing) return { existing: row.existing };
+  return row?.position != null ? { position: Number(row.position) } : {};
 }

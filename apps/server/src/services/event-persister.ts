@@ -72,10 +72,6 @@ export class EventPersister {
    * ```
    */
   async send(roomId: string, drafts: DraftsInput): Promise<PersistedEvent[]> {
-    if (Array.isArray(drafts) && drafts.length === 1) {
-      const fast = await this.#sendOptimistic(roomId, drafts[0]!);
-      if (fast) return [fast];
-    }
     const { events, snapshot } = await this.ctx.db.transaction(async (tx) => {
       const summary = await lockRoomSummary(tx, roomId);
       if (!summary) throw new MatrixError("M_NOT_FOUND", `unknown room ${roomId}`);
@@ -88,12 +84,25 @@ export class EventPersister {
   }
 
   /**
+   * Sends one message-like event: the fast path when the room's state is
+   * cached, else the locked path. A repeated transaction ID answers with the
+   * earlier event (`duplicate`).
+   */
+  async sendMessage(roomId: string, draft: EventDraft): Promise<{ eventId: string; duplicate: boolean }> {
+    const fast = await this.#sendOptimistic(roomId, draft);
+    if (typeof fast === "string") return { eventId: fast, duplicate: true };
+    if (fast) return { eventId: fast.eventId, duplicate: false };
+    const [event] = await this.send(roomId, [draft]);
+    return { eventId: event!.eventId, duplicate: false };
+  }
+
+  /**
    * The fast path for one message event: built on the cached snapshot without
    * a transaction, stored by one statement that only writes if the room is
    * still at the snapshot's position (see `insertEventIfRoomAt`). Returns
    * undefined when it does not apply or another writer got there first.
    */
-  async #sendOptimistic(roomId: string, draft: EventDraft): Promise<PersistedEvent | undefined> {
+  async #sendOptimistic(roomId: string, draft: EventDraft): Promise<PersistedEvent | string | undefined> {
     const snap = this.cache.peek(roomId);
     if (!snap || draft.stateKey !== undefined || draft.type === "m.room.redaction") return undefined;
     const built = buildEvent(draft, snap, { serverName: this.ctx.config.server_name, key: this.ctx.signingKey, now: this.ctx.now() });
@@ -102,8 +111,9 @@ export class EventPersister {
     const relType = typeof relation?.rel_type === "string" ? relation.rel_type : null;
     const relatesTo = typeof relation?.event_id === "string" ? relation.event_id : null;
     // Push (issue 8): with the push hook set, the insert and the notifications share one transaction.
+    let existing: string | undefined;
     const store = async (q: Queryable): Promise<number | undefined> => {
-      const at = await insertEventIfRoomAt(
+      const result = await insertEventIfRoomAt(
       q,
       {
         eventId,
@@ -128,10 +138,13 @@ export class EventPersister {
       },
       { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type) },
     );
+      existing = result.existing;
+      const at = result.position;
       if (at !== undefined) await this.inTransaction?.(q, snap, { eventId, roomId, streamPosition: at, pdu });
       return at;
     };
     const position = this.inTransaction ? await this.ctx.db.transaction(store) : await store(this.ctx.db);
+    if (existing !== undefined) return existing;
     if (position === undefined) return undefined;
     const next: RoomSnapshot = {
       ...snap,

@@ -208,15 +208,16 @@ export class RoomsService {
    * @throws {MatrixError} `M_FORBIDDEN` when not joined or not allowed.
    */
   async sendEvent(requester: Requester, roomId: string, type: string, txnId: string, content: Record<string, unknown>): Promise<string> {
-    const existing = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
-    if (existing) return existing;
     await this.#requireKnownRoomForWrite(roomId);
     try {
-      const [event] = await this.persister.send(roomId, [{ type, sender: requester.userId, content, txn: { device: requester.deviceId, txnId } }]);
-      return event!.eventId;
+      // Idempotency: the fast path answers a repeated transaction in the same round trip; the
+      // locked path hits the unique (sender, device, txn) index and is answered below.
+      const sent = await this.persister.sendMessage(roomId, { type, sender: requester.userId, content, txn: { device: requester.deviceId, txnId } });
+      return sent.eventId;
     } catch (error) {
-      // A concurrent retry of the same transaction won the unique index: answer with its event.
-      if ((error as { code?: string }).code === "23505") {
+      // A concurrent retry of the same transaction won the unique index, or the retry comes
+      // after the sender lost the right to send: answer with the earlier event either way.
+      if ((error as { code?: string }).code === "23505" || (error as { errcode?: string }).errcode === "M_FORBIDDEN") {
         const again = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
         if (again) return again;
       }
