@@ -137,7 +137,9 @@ async function main() {
     }
     const rooms = Array.from({ length: ROOMS - subSpaces.length }, (_, i) => i);
     await pool(rooms, async (i) => {
-      const id = await create({ name: `Room ${i}`, topic: `Topic of room ${i}` });
+      // The nonce keeps create events distinct: rooms created by one user in the
+      // same millisecond would otherwise hash to the same v12 room ID.
+      const id = await create({ name: `Room ${i}`, topic: `Topic of room ${i}`, creation_content: { "weft.bench.nonce": `${tag}-${i}` } });
       await link(subSpaces.length ? subSpaces[i % subSpaces.length] : space, id);
     });
     const setupSeconds = (performance.now() - setupStart) / 1000;

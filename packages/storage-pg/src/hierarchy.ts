@@ -71,3 +71,26 @@ export async function membershipsByRoom(db: Queryable, userId: string): Promise<
   );
   return new Map(rows.map((r) => [r.room_id, r.membership]));
 }
+
+/** A room's stream position (changes with every event persisted in it), version and joined count. */
+export interface RoomPositionRow {
+  room_id: string;
+  stream_position: number;
+  room_version: string;
+  joined_count: number;
+}
+
+/** Stream positions of the known rooms among `roomIds` (to validate cached state); one query. */
+export async function roomPositions(db: Queryable, roomIds: readonly string[]): Promise<Map<string, RoomPositionRow>> {
+  if (roomIds.length === 0) return new Map();
+  const { rows } = await db.query<{ room_id: string; stream_position: number | string; room_version: string; joined_count: number | string }>(
+    "SELECT room_id, stream_position, room_version, joined_count FROM room_summaries WHERE room_id = ANY($1::text[])",
+    [roomIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.room_id,
+      { room_id: r.room_id, stream_position: Number(r.stream_position), room_version: r.room_version, joined_count: Number(r.joined_count) },
+    ]),
+  );
+}

@@ -33,5 +33,5 @@ export { PgKeyStore } from "./e2ee-keys.js";
 export { usersSharingRooms, sharedRoomChanges, joinedRoomIds, deviceIdsOfUser, deviceDisplayNames } from "./device-lists.js";
 export { MediaStore } from "./media.js";
 export type { MediaRow, MediaThumbnailRow, MediaContent } from "./media.js";
-export { hierarchyRoomStates, membershipsByRoom } from "./hierarchy.js";
-export type { HierarchyRoomRow } from "./hierarchy.js";
+export { hierarchyRoomStates, membershipsByRoom, roomPositions } from "./hierarchy.js";
+export type { HierarchyRoomRow, RoomPositionRow } from "./hierarchy.js";

@@ -8,9 +8,12 @@
 //   every restart derive the same key, so `next_batch` tokens never expire and
 //   need no table. Rotating the signing key invalidates outstanding tokens,
 //   which clients answer by starting over.
-// - Each request reads, per window of up to 100 upcoming rooms, the summary
-//   state types plus the requester's own membership event in one query, and
-//   the requester's memberships (for `restricted` allow rules) in one more.
+// - Each request reads, per window of up to 100 upcoming rooms, the rooms'
+//   stream positions (and joined counts) in one query; the summary state of
+//   the rooms whose position changed since this process last read them in one
+//   more (a bounded per-process cache keyed by room, checked against the
+//   position on every use, so a stale entry is never served); and the
+//   requester's memberships (own membership, `restricted` allow rules) once.
 // - Rooms this server does not know are skipped (no federation yet).
 
 import { createHmac } from "node:crypto";
@@ -24,7 +27,7 @@ import {
   type HierarchyStateEvent,
   type RoomSummaryWithMembership,
 } from "@weft/room-hierarchy";
-import { hierarchyRoomStates, membershipsByRoom, type HierarchyRoomRow } from "@weft/storage-pg";
+import { hierarchyRoomStates, membershipsByRoom, roomPositions } from "@weft/storage-pg";
 import type { ServiceContext } from "./index.js";
 
 /** The query of `GET /hierarchy`, parsed. */
@@ -34,6 +37,8 @@ export interface HierarchyQuery {
   readonly limit?: number | undefined;
   readonly from?: string | undefined;
 }
+
+const SUMMARY_ONLY_TYPES = SUMMARY_STATE_TYPES.filter((type) => type !== "m.space.child");
 
 /** Label of the pagination-token key derivation; change it to invalidate every token. */
 const TOKEN_KEY_LABEL = "weft room-hierarchy pagination token key v1";
@@ -49,6 +54,8 @@ const TOKEN_KEY_LABEL = "weft room-hierarchy pagination token key v1";
  */
 export class HierarchyService {
   readonly #tokenKey: Uint8Array;
+  /** Summary state of recently walked rooms, validated by stream position on every use. */
+  readonly #cache = new StateCache(10_000);
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -80,20 +87,40 @@ export class HierarchyService {
     if (isRoomAlias(roomIdOrAlias)) roomId = await this.resolveAlias(roomIdOrAlias);
     else if (isRoomId(roomIdOrAlias)) roomId = roomIdOrAlias;
     else throw new MatrixError("M_INVALID_PARAM", `expected a room ID or alias, got ${JSON.stringify(roomIdOrAlias)}`);
-    return await getRoomSummary(roomId, { requester: userId }, this.#source(userId));
+    // A summary has no children_state: skip the (possibly many) m.space.child events.
+    return await getRoomSummary(roomId, { requester: userId }, this.#source(userId, SUMMARY_ONLY_TYPES));
   }
 
-  /** A per-request source: batch state reads, cached counts, the requester's memberships read once. */
-  #source(userId: string | undefined): HierarchySource {
+  /**
+   * A per-request source. State comes from the per-process cache when the
+   * room's stream position is unchanged (one small query for a window of
+   * rooms), otherwise from one batch read of the stale rooms; member counts
+   * come with the positions; the requester's memberships are read once.
+   */
+  #source(userId: string | undefined, types: readonly string[] = SUMMARY_STATE_TYPES): HierarchySource {
     const { db } = this.ctx;
-    const rows = new Map<string, HierarchyRoomRow>();
+    const counts = new Map<string, number>();
+    const withChildren = types.includes("m.space.child");
     let memberships: Promise<Map<string, string>> | undefined;
-    const read = async (roomIds: readonly string[]): Promise<Map<string, HierarchyStateEvent[]>> => {
-      const found = await hierarchyRoomStates(db, roomIds, SUMMARY_STATE_TYPES, userId);
-      const out = new Map<string, HierarchyStateEvent[]>();
-      for (const [roomId, row] of found) {
-        rows.set(roomId, row);
-        out.set(roomId, row.events.map((e) => toStateEvent(e.json, e.redacted, row.room_version)));
+    const read = async (roomIds: readonly string[]): Promise<Map<string, readonly HierarchyStateEvent[]>> => {
+      const positions = await roomPositions(db, roomIds);
+      const out = new Map<string, readonly HierarchyStateEvent[]>();
+      const stale: string[] = [];
+      for (const [roomId, position] of positions) {
+        counts.set(roomId, position.joined_count);
+        const cached = this.#cache.get(roomId);
+        // A cached entry holding child events also serves summaries.
+        if (cached?.position === position.stream_position && (cached.withChildren || !withChildren)) out.set(roomId, cached.events);
+        else stale.push(roomId);
+      }
+      if (stale.length > 0) {
+        const found = await hierarchyRoomStates(db, stale, types);
+        for (const [roomId, row] of found) {
+          const events = row.events.map((e) => toStateEvent(e.json, e.redacted, row.room_version));
+          out.set(roomId, events);
+          const position = positions.get(roomId)!.stream_position;
+          this.#cache.set(roomId, { position, withChildren, events });
+        }
       }
       return out;
     };
@@ -105,15 +132,37 @@ export class HierarchyService {
         memberships ??= membershipsByRoom(db, user);
         return (await memberships).get(roomId);
       },
-      getJoinedMemberCounts: (roomIds) => {
-        const counts = new Map<string, number>();
-        for (const id of roomIds) {
-          const row = rows.get(id);
-          if (row !== undefined) counts.set(id, row.joined_count);
-        }
-        return counts;
-      },
+      getJoinedMemberCounts: (roomIds) => new Map(roomIds.flatMap((id) => (counts.has(id) ? [[id, counts.get(id)!] as const] : []))),
     };
+  }
+}
+
+interface CachedState {
+  /** The room's stream position the events reflect. */
+  readonly position: number;
+  /** Whether `m.space.child` events were read too. */
+  readonly withChildren: boolean;
+  readonly events: readonly HierarchyStateEvent[];
+}
+
+/** A bounded least-recently-used map (correct when emptied: every entry is checked against the room's position). */
+class StateCache {
+  readonly #entries = new Map<string, CachedState>();
+  constructor(readonly maxRooms: number) {}
+
+  get(roomId: string): CachedState | undefined {
+    const entry = this.#entries.get(roomId);
+    if (entry !== undefined) {
+      this.#entries.delete(roomId);
+      this.#entries.set(roomId, entry);
+    }
+    return entry;
+  }
+
+  set(roomId: string, entry: CachedState): void {
+    this.#entries.delete(roomId);
+    this.#entries.set(roomId, entry);
+    if (this.#entries.size > this.maxRooms) this.#entries.delete(this.#entries.keys().next().value!);
   }
 }
 
