@@ -149,17 +149,20 @@ async function main() {
     const seen = new Set();
     let pages = 0;
     const walkStart = performance.now();
+    let coldFirstPage;
     do {
+      const pageStart = performance.now();
       const page = await api(url, "GET", hierarchyPath(space, `limit=50${from ? `&from=${encodeURIComponent(from)}` : ""}`), { token: bob.token });
       for (const r of page.rooms) {
         if (seen.has(r.room_id)) throw new Error(`room listed twice: ${r.room_id}`);
         seen.add(r.room_id);
       }
+      coldFirstPage ??= performance.now() - pageStart;
       from = page.next_batch;
       pages += 1;
       if (from && from.length >= 2048) throw new Error(`token of ${from.length} bytes`);
     } while (from);
-    const walkMs = performance.now() - walkStart;
+    const walkMs = performance.now() - walkStart; // cold: the first pass over every room
     if (seen.size !== ROOMS + 1) throw new Error(`expected ${ROOMS + 1} rooms, saw ${seen.size}`);
 
     const first = await timed(RUNS, () => api(url, "GET", hierarchyPath(space, "limit=50"), { token: bob.token }));
@@ -171,7 +174,8 @@ async function main() {
     const summary = await timed(RUNS, () => api(url, "GET", `/_matrix/client/v1/room_summary/${encodeURIComponent(space)}`, { token: bob.token }));
 
     const rows = [
-      [`first page of 50 (${ROOMS}-room ${LAYOUT} space)`, `p50 ${first.p50.toFixed(1)} ms, p95 ${first.p95.toFixed(1)} ms`, "≤ 100 ms"],
+      [`first page of 50, cold (first request after setup)`, `${coldFirstPage.toFixed(1)} ms`, "≤ 100 ms"],
+      [`first page of 50, warm (${ROOMS}-room ${LAYOUT} space)`, `p50 ${first.p50.toFixed(1)} ms, p95 ${first.p95.toFixed(1)} ms`, "≤ 100 ms"],
       [`page of 50 after ${skip} rooms (re-walk from the token)`, `p50 ${deep.p50.toFixed(1)} ms, p95 ${deep.p95.toFixed(1)} ms`, ""],
       [`whole space, ${pages} pages of 50`, `${walkMs.toFixed(0)} ms`, ""],
       ["room summary of the space", `p50 ${summary.p50.toFixed(1)} ms`, ""],
