@@ -43,7 +43,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const logger = options.logger ?? createLogger(config.log_level);
   const db =
     options.db ??
-    (await openDatabase(config.database_url ? { url: config.database_url } : { dataDir: join(config.data_dir, "db") }));
+    (await openDatabase(
+      config.database_url
+        ? { url: config.database_url, onConnectionError: (err) => logger.warn({ err }, "database connection lost while idle") }
+        : { dataDir: join(config.data_dir, "db") },
+    ));
   await migrate(db);
   const signingKey = options.signingKey ?? (await loadOrCreateSigningKey(config.data_dir));
   const notifier = new Notifier();

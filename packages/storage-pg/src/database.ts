@@ -51,6 +51,8 @@ export interface PostgresOptions {
   url: string;
   /** Pool size (default 10). */
   maxConnections?: number;
+  /** Told about connections that fail while idle (they are replaced on next use). */
+  onConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -63,6 +65,10 @@ export interface PostgresOptions {
  */
 export async function connectPostgres(options: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // An idle pooled connection can die (server restart, failover, a database
+  // dropped in tests); `pg` then emits "error" on the pool, which would crash
+  // the process if unhandled. The pool replaces the connection on next use.
+  pool.on("error", (error) => options.onConnectionError?.(error));
   // Fail at start-up, not at the first request, when the database is unreachable.
   const probe = await pool.connect();
   probe.release();
@@ -100,6 +106,7 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
     async listen(channel, onPayload) {
       if (!listenClient) {
         listenClient = await pool.connect();
+        listenClient.on("error", (error) => options.onConnectionError?.(error));
         listenClient.on("notification", (message) => {
           for (const handler of listeners.get(message.channel) ?? []) handler(message.payload ?? "");
         });
@@ -172,8 +179,15 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Database>
  * Opens the database a configuration names: PostgreSQL when `url` is set,
  * otherwise embedded PGlite in `dataDir` (in memory when that is absent too).
  */
-export async function openDatabase(options: { url?: string; dataDir?: string }): Promise<Database> {
-  return options.url ? connectPostgres({ url: options.url }) : openPglite(options.dataDir ? { dataDir: options.dataDir } : {});
+export async function openDatabase(options: {
+  url?: string;
+  dataDir?: string;
+  onConnectionError?: (error: Error) => void;
+}): Promise<Database> {
+  if (options.url) {
+    return connectPostgres({ url: options.url, ...(options.onConnectionError ? { onConnectionError: options.onConnectionError } : {}) });
+  }
+  return openPglite(options.dataDir ? { dataDir: options.dataDir } : {});
 }
 
 function quoteIdentifier(name: string): string {
