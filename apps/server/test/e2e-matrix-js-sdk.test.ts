@@ -25,25 +25,6 @@ for (const level of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn
 
 type Client = import("matrix-js-sdk").MatrixClient;
 
-// Until GET /pushrules/ and POST /user/{userId}/filter are served (accounts
-// side), answer them here when — and only when — the server does not know the
-// endpoint (404): push rules with the server default ruleset, a new filter
-// with its JSON as the filter ID (/sync accepts inline JSON filters). The
-// SDK's sync loop needs both before its first /sync.
-const { serverDefaultRuleset } = await import("@weft/push-rules");
-function fetchFor(userId: string | undefined): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init);
-    if (userId && response.status === 404 && String(input instanceof Request ? input.url : input).includes("/pushrules/")) {
-      return new Response(JSON.stringify({ global: serverDefaultRuleset(userId) }), { status: 200, headers: { "content-type": "application/json" } });
-    }
-    if (response.status === 404 && init?.method === "POST" && /\/user\/[^/]+\/filter$/.test(String(input))) {
-      return new Response(JSON.stringify({ filter_id: String(init.body) }), { status: 200, headers: { "content-type": "application/json" } });
-    }
-    return response;
-  };
-}
-
 async function registerClient(baseUrl: string, username: string): Promise<Client> {
   const anon = sdk.createClient({ baseUrl });
   const password = `pw-${username}-long-enough`;
@@ -54,7 +35,7 @@ async function registerClient(baseUrl: string, username: string): Promise<Client
     session = (error as { data?: { session?: string } }).data?.session;
   }
   const res = await anon.registerRequest({ username, password, auth: { type: "m.login.dummy", session } });
-  return sdk.createClient({ baseUrl, userId: res.user_id, accessToken: res.access_token!, deviceId: res.device_id!, fetchFn: fetchFor(res.user_id) });
+  return sdk.createClient({ baseUrl, userId: res.user_id, accessToken: res.access_token!, deviceId: res.device_id! });
 }
 
 function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
@@ -113,7 +94,7 @@ describe.each(testBackends())("matrix-js-sdk against Weft on $name", (backend) =
     expect(bob.getRoom(roomId)!.name).toBe("E2E");
 
     // A fresh client's initial sync sees only the latest events; scrollback fetches the rest.
-    const bob2 = sdk.createClient({ baseUrl: t.url, userId: bob.getUserId()!, accessToken: bob.getAccessToken()!, deviceId: bob.getDeviceId()!, fetchFn: fetchFor(bob.getUserId()!) });
+    const bob2 = sdk.createClient({ baseUrl: t.url, userId: bob.getUserId()!, accessToken: bob.getAccessToken()!, deviceId: bob.getDeviceId()! });
     await startSyncing(bob2);
     try {
       const room = bob2.getRoom(roomId)!;
