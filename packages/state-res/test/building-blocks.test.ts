@@ -4,6 +4,7 @@
 // and the error contract.
 
 import fc from "fast-check";
+import { referencedEventIds, type EventReferencePair } from "@weft/common";
 import { describe, expect, it } from "vitest";
 import {
   AuthChainCache,
@@ -158,11 +159,15 @@ describe("missing events and caching", () => {
   });
 
   it("accepts v1–2 reference pairs in auth_events", () => {
-    const { room: r1, endStates: s1 } = buildRoom("1", [joinRules("JR", "alice", "private")], [["END", "JR", "START"], ["END", "START"]]);
-    const paired = (id: string) => {
-      const e = r1.getEvent(id);
-      return e && { ...e, auth_events: (e.auth_events as string[]).map((a) => [a, { sha256: "x" }] as [string, { sha256: string }]) };
+    // The room builder writes room version 2 references as [event_id, hashes] pairs.
+    const { room: r2, endStates: s2 } = buildRoom("2", [joinRules("JR", "alice", "private")], [["END", "JR", "START"], ["END", "START"]]);
+    expect(Array.isArray(r2.getEvent(r2.id("JR"))!.auth_events[0])).toBe(true);
+    const plain = (id: string) => {
+      const e = r2.getEvent(id);
+      return e && { ...e, auth_events: referencedEventIds(e.auth_events as (string | EventReferencePair)[]) };
     };
-    expect(resolveStateSync("2", s1, paired, { authCheck: checkAuth })).toEqual(resolveStateSync("2", s1, r1.getEvent, { authCheck: checkAuth }));
+    const resolved = resolveStateSync("2", s2, r2.getEvent, { authCheck: checkAuth });
+    expect(resolved.get(stateKey("m.room.join_rules", ""))).toBe(r2.id("JR"));
+    expect(resolveStateSync("2", s2, plain, { authCheck: checkAuth })).toEqual(resolved);
   });
 });

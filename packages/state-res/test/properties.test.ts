@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { referencedEventIds, type EventReferencePair } from "@weft/common";
-import { AuthChainCache, authDifference, resolveState, resolveStateSync, stateKey, type StateMap } from "../src/index.js";
+import { AuthChainCache, authDifference, resolveState, resolveStateSync, splitConflictedState, stateKey, type StateMap } from "../src/index.js";
 import { naiveAuthDifference, naiveResolve } from "../bench/naive.js";
 import { checkAuth } from "./helpers/auth-rules.js";
 import { randomRoom, type Op } from "./helpers/random-room.js";
@@ -23,15 +23,49 @@ const RUNS = { numRuns: 60 };
 
 describe("state resolution laws", () => {
   it("does not depend on the order of the state sets", () => {
+    // A random room, then a true random permutation of its state sets.
+    const withPermutation = roomArb.chain((r) => {
+      const indices = Array.from({ length: r.forks }, (_, i) => i);
+      return fc.tuple(fc.constant(r), fc.shuffledSubarray(indices, { minLength: r.forks, maxLength: r.forks }));
+    });
     fc.assert(
-      fc.property(roomArb, fc.integer(), ({ version, forks, ops }, seed) => {
+      fc.property(withPermutation, ([{ version, forks, ops }, permutation]) => {
         const room = randomRoom(version, forks, ops);
         const a = resolveStateSync(version, room.stateSets, room.getEvent, opts);
-        const shuffled = [...room.stateSets].sort(() => 0).reverse();
-        if (seed % 2) shuffled.push(shuffled.shift()!);
-        expect(resolveStateSync(version, shuffled, room.getEvent, opts)).toEqual(a);
+        const permuted = permutation.map((i) => room.stateSets[i]!);
+        expect(resolveStateSync(version, permuted, room.getEvent, opts)).toEqual(a);
       }),
       RUNS,
+    );
+  });
+
+  it("splits state maps as the definition says, whatever their insertion order", () => {
+    // Keys and values from small alphabets so that maps share, differ and miss keys;
+    // each map is built in its own random order (the split's lockstep walk must not care).
+    const entries = fc.uniqueArray(fc.tuple(fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h"), fc.constantFrom("$1", "$2", "$3")), { selector: ([k]) => k, maxLength: 8 });
+    fc.assert(
+      fc.property(fc.array(entries, { minLength: 1, maxLength: 5 }), fc.boolean(), (lists, shareFirst) => {
+        const sets: Map<string, string>[] = lists.map((l) => new Map(l));
+        if (shareFirst && sets.length > 1) sets[1] = new Map(sets[0]); // identical maps in step
+        for (const flavor of ["v1", "v2"] as const) {
+          const { unconflicted, conflicted } = splitConflictedState(sets, flavor);
+          const keys = new Set(sets.flatMap((m) => [...m.keys()]));
+          for (const k of keys) {
+            const values: (string | undefined)[] = sets.map((m) => m.get(k));
+            const present = values.filter((v): v is string => v !== undefined);
+            const agree = new Set(present).size === 1 && (flavor === "v1" || present.length === sets.length);
+            if (agree) {
+              expect(unconflicted.get(k)).toBe(present[0]);
+              expect(conflicted.has(k)).toBe(false);
+            } else {
+              expect(unconflicted.has(k)).toBe(false);
+              expect(conflicted.get(k)).toEqual([...new Set(present)].sort());
+            }
+          }
+          expect(unconflicted.size + conflicted.size).toBe(keys.size);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,20 +1,22 @@
-// A small builder of forked room DAGs for state-resolution scenarios, in the
-// shape of the classic Synapse/Ruma tests: named events, `prev_events` edges,
-// and the state before each event computed by resolving its parents' states
+// Forked room DAGs for state-resolution scenarios, in the shape of the classic
+// Synapse/Ruma tests: named events, `prev_events` edges, and the state before
+// each event computed by resolving its parents' states
 // (https://spec.matrix.org/v1.19/rooms/v2/#state-resolution, "S(E)").
-// Users are alice, bob, charlie, ella and zara on example.com.
+//
+// Events are made by the shared RoomBuilder of @weft/test-fixtures (IDs `$NAME`,
+// `$NAME:example.com` in room versions 1–2; room IDs; reference pairs; depth;
+// auth events chosen by the auth events selection). The builder takes the state
+// before an event from its first parent only, so at a merge this helper resolves
+// the parents' states itself and passes the auth events chosen from the
+// resolved state. Users are alice, bob, charlie, ella and zara on example.com.
 
 import { roomVersionRules, type JsonObject, type Pdu } from "@weft/common";
-import { resolveStateSync, stateKey, type StateMap, type AuthCheck } from "../../src/index.js";
+import { authEventsSelection } from "@weft/event-auth";
+import { RoomBuilder, USERS } from "@weft/test-fixtures";
+import { resolveStateSync, stateKey, type AuthCheck, type StateMap } from "../../src/index.js";
 import { checkAuth } from "./auth-rules.js";
 
-export const USERS = {
-  alice: "@alice:example.com",
-  bob: "@bob:example.com",
-  charlie: "@charlie:example.com",
-  ella: "@ella:example.com",
-  zara: "@zara:example.com",
-} as const;
+export { USERS };
 export type User = keyof typeof USERS;
 
 export interface EventSpec {
@@ -37,10 +39,12 @@ export const joinRules = (id: string, sender: User, rule: string): EventSpec => 
 export interface Room {
   readonly version: string;
   readonly roomId: string;
+  readonly builder: RoomBuilder;
   readonly events: Map<string, Pdu>;
+  /** State after each event, keyed by {@link stateKey} (resolved at merges). */
   readonly stateAfter: Map<string, StateMap>;
   readonly getEvent: (id: string) => Pdu | undefined;
-  /** `$NAME` for a scenario name. */
+  /** The event ID of a scenario name (`$NAME`, or `$NAME:example.com` in room versions 1–2). */
   id(name: string): string;
   /** State maps after the given events. */
   statesAfter(names: string[]): StateMap[];
@@ -50,7 +54,6 @@ export interface Room {
 export function initialEvents(version: string): EventSpec[] {
   const v12 = roomVersionRules(version).authorization.privilegedCreators;
   return [
-    event("CREATE", "alice", "m.room.create", "", roomVersionRules(version).authorization.implicitRoomCreator ? { room_version: version } : { creator: USERS.alice, room_version: version }),
     member("IMA", "alice", "alice", "join"),
     v12 ? powerLevels("IPOWER", "alice", {}) : powerLevels("IPOWER", "alice", { alice: 100 }),
     joinRules("IJR", "alice", "public"),
@@ -60,38 +63,38 @@ export function initialEvents(version: string): EventSpec[] {
   ];
 }
 
+const BASE_TS = 1_700_000_000_000;
+
 /**
- * Builds a room: the initial events in a line, then `events` wired by `edges`
- * (each edge list runs from later to earlier, like the classic tests:
- * `["END", "MB", "MA", "PA", "START"]`). Returns the room and the state sets at END.
+ * Builds a room: `CREATE` and the initial events in a line, then `events` wired
+ * by `edges` (each edge list runs from later to earlier, like the classic tests:
+ * `["END", "MB", "MA", "PA", "START"]`). Timestamps follow the list order.
+ * Returns the room and the state sets at END (the states after END's parents).
  */
 export function buildRoom(version: string, events: EventSpec[], edges: string[][], authCheck: AuthCheck = checkAuth): { room: Room; endStates: StateMap[] } {
   const rules = roomVersionRules(version);
-  const v12 = rules.eventFormat.roomIdIsCreateEventHash;
-  const roomId = v12 ? "!CREATE" : "!room:example.com";
-  const id = (name: string): string => `$${name}`;
-  const all = [...initialEvents(version), ...events];
-  const specs = new Map(all.map((e) => [e.id, e]));
-  const parents = new Map<string, Set<string>>();
+  const builder = new RoomBuilder();
+  const createEvent = builder.create({ creator: "alice", version, id: "CREATE", ts: BASE_TS });
+  const id = (name: string): string => builder.idOf(name);
   const init = initialEvents(version);
-  init.forEach((e, i) => parents.set(e.id, new Set(i === 0 ? [] : [init[i - 1]!.id])));
+  const all = [...init, ...events];
+  const specs = new Map(all.map((e) => [e.id, e]));
+  const parents = new Map<string, string[]>();
+  init.forEach((e, i) => parents.set(e.id, [i === 0 ? "CREATE" : init[i - 1]!.id]));
   for (const line of edges) {
     for (let i = 0; i + 1 < line.length; i++) {
       const child = line[i]!;
       const parent = line[i + 1] === "START" ? "IMZ" : line[i + 1]!;
-      if (!parents.has(child)) parents.set(child, new Set());
-      parents.get(child)!.add(parent);
+      const list = parents.get(child) ?? [];
+      if (!list.includes(parent)) list.push(parent);
+      parents.set(child, list);
     }
   }
-  const eventsById = new Map<string, Pdu>();
-  const stateAfter = new Map<string, StateMap>();
+  const eventsById = new Map<string, Pdu>([[createEvent.event_id, createEvent]]);
+  const stateAfter = new Map<string, StateMap>([[createEvent.event_id, new Map([[stateKey("m.room.create", ""), createEvent.event_id]])]]);
   const getEvent = (eid: string): Pdu | undefined => eventsById.get(eid);
-  const stateBefore = (prevs: string[]): StateMap => {
-    const sets = prevs.map((p) => stateAfter.get(id(p))!);
-    return resolveStateSync(version, sets, getEvent, { authCheck });
-  };
-  // Process in list order, respecting parents (ts follows the list order, as in the classic tests).
-  const done = new Set<string>();
+  // Process in topological order (parents first, otherwise list order).
+  const done = new Set<string>(["CREATE"]);
   const order: string[] = [];
   const visit = (name: string): void => {
     if (done.has(name)) return;
@@ -100,52 +103,37 @@ export function buildRoom(version: string, events: EventSpec[], edges: string[][
     order.push(name);
   };
   for (const e of all) visit(e.id);
-  const tsOf = new Map(all.map((e, i) => [e.id, 1000 + i]));
+  const tsOf = new Map(all.map((e, i) => [e.id, BASE_TS + 1000 * (i + 1)]));
   for (const name of order) {
     const spec = specs.get(name)!;
-    const prevs = [...(parents.get(name) ?? [])];
-    const before = prevs.length === 0 ? new Map<string, string>() : stateBefore(prevs);
-    const sender = USERS[spec.sender];
-    const authKeys: [string, string][] = [];
-    if (spec.type !== "m.room.create") {
-      if (!v12) authKeys.push(["m.room.create", ""]);
-      authKeys.push(["m.room.power_levels", ""], ["m.room.member", sender]);
-      if (spec.type === "m.room.member") {
-        if (spec.stateKey !== sender) authKeys.push(["m.room.member", spec.stateKey!]);
-        if (["join", "invite", "knock"].includes(String(spec.content.membership))) authKeys.push(["m.room.join_rules", ""]);
-      }
+    const prevs = (parents.get(name) ?? []).map(id);
+    // S(E): the parents' states resolved (one parent: its state as is).
+    const before = prevs.length === 1 ? stateAfter.get(prevs[0]!)! : resolveStateSync(version, prevs.map((p) => stateAfter.get(p)!), getEvent, { authCheck });
+    const options: { id: string; parents: string[]; ts: number; authEvents?: string[] } = { id: name, parents: prevs, ts: tsOf.get(name)! };
+    if (prevs.length > 1) {
+      // A merge: the builder would read the first parent's state only.
+      const partial = { type: spec.type, sender: USERS[spec.sender], content: spec.content, ...(spec.stateKey !== undefined ? { state_key: spec.stateKey } : {}) };
+      options.authEvents = authEventsSelection(partial, rules)
+        .map((pair) => before.get(stateKey(pair.type, pair.stateKey)))
+        .filter((x): x is string => x !== undefined);
     }
-    const authEvents = authKeys.map(([t, k]) => before.get(stateKey(t, k))).filter((x): x is string => x !== undefined);
-    const depth = 1 + Math.max(0, ...prevs.map((p) => Number(eventsById.get(id(p))!.depth)));
-    const pdu: Pdu = {
-      event_id: id(name),
-      ...(v12 && spec.type === "m.room.create" ? {} : { room_id: roomId }),
-      sender,
-      type: spec.type,
-      ...(spec.stateKey !== undefined ? { state_key: spec.stateKey } : {}),
-      content: spec.content,
-      origin_server_ts: tsOf.get(name)!,
-      depth,
-      prev_events: prevs.map(id),
-      auth_events: authEvents,
-      hashes: { sha256: "" },
-      signatures: {},
-    };
-    eventsById.set(pdu.event_id!, pdu);
+    const pdu = builder.event({ ...options, sender: spec.sender, type: spec.type, ...(spec.stateKey !== undefined ? { stateKey: spec.stateKey } : {}), content: spec.content });
+    eventsById.set(pdu.event_id, pdu);
     const after = new Map(before);
-    if (spec.stateKey !== undefined) after.set(stateKey(spec.type, spec.stateKey), pdu.event_id!);
-    stateAfter.set(pdu.event_id!, after);
+    if (spec.stateKey !== undefined) after.set(stateKey(spec.type, spec.stateKey), pdu.event_id);
+    stateAfter.set(pdu.event_id, after);
   }
   const room: Room = {
     version,
-    roomId,
+    roomId: builder.roomId,
+    builder,
     events: eventsById,
     stateAfter,
     getEvent,
     id,
     statesAfter: (names) => names.map((n) => stateAfter.get(id(n === "START" ? "IMZ" : n))!),
   };
-  const endStates = [...(parents.get("END") ?? [])].map((p) => stateAfter.get(id(p))!);
+  const endStates = (parents.get("END") ?? []).map((p) => stateAfter.get(id(p))!);
   return { room, endStates };
 }
 
