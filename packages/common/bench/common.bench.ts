@@ -31,24 +31,29 @@ function naiveRedact(e: Record<string, unknown>): Record<string, unknown> {
   return copy;
 }
 
-describe("redactEvent", () => {
-  bench("m.room.message (small)", () => {
+// One describe block per input, so vitest's "x times faster than" summary
+// compares each function with its baseline on the same input.
+describe("redactEvent: m.room.message (small)", () => {
+  bench("redactEvent", () => {
     redactEvent(message, "12");
   });
-  bench("baseline: structuredClone + filter (small)", () => {
+  bench("baseline: structuredClone + filter", () => {
     naiveRedact(message);
   });
-  bench("m.room.power_levels with 500 users (large)", () => {
+});
+
+describe("redactEvent: m.room.power_levels with 500 users (large)", () => {
+  bench("redactEvent", () => {
     redactEvent(bigPowerLevels, "12");
   });
-  bench("baseline: structuredClone + filter (large)", () => {
+  bench("baseline: structuredClone + filter", () => {
     naiveRedact(bigPowerLevels);
   });
 });
 
 const ids = Object.keys(users);
 const NAIVE_USER_ID = /^@[a-z0-9._=\-/+]+:[A-Za-z0-9.:[\]-]+$/;
-describe("identifiers (500 user IDs)", () => {
+describe("isUserId: 500 user IDs", () => {
   bench("isUserId", () => {
     for (const id of ids) isUserId(id);
   });
@@ -58,6 +63,9 @@ describe("identifiers (500 user IDs)", () => {
   bench("baseline: one regex", () => {
     for (const id of ids) NAIVE_USER_ID.test(id);
   });
+});
+
+describe("parseEventId: one v4 event ID", () => {
   bench("parseEventId (v4 form)", () => {
     parseEventId("$Rqnc-F-dvnEYJTyHq_iKxU2bZ1CI92-kuZq3a5lr5Zg");
   });
