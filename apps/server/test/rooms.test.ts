@@ -116,6 +116,15 @@ describe.each(testBackends())("rooms on $name", (backend) => {
     expect(page.chunk.filter((e: { type: string }) => e.type === "m.room.message")).toHaveLength(20);
   });
 
+  it("propagates profile changes to joined rooms as membership events", async () => {
+    const { room_id: roomId } = await call(t, charlie, "POST", "/_matrix/client/v3/createRoom", {});
+    await call(t, charlie, "PUT", `/_matrix/client/v3/profile/${encodeURIComponent(charlie.userId)}/displayname`, { displayname: "Charlie C" });
+    const member = await call(t, charlie, "GET", roomPath(roomId, `/state/m.room.member/${encodeURIComponent(charlie.userId)}`));
+    expect(member).toMatchObject({ membership: "join", displayname: "Charlie C" });
+    const { room_id: later } = await call(t, charlie, "POST", "/_matrix/client/v3/createRoom", {});
+    expect((await call(t, charlie, "GET", roomPath(later, `/state/m.room.member/${encodeURIComponent(charlie.userId)}`))).displayname).toBe("Charlie C");
+  });
+
   it("gets and puts state, with ?format=event and 404 for missing state", async () => {
     const { room_id: roomId } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { initial_state: [{ type: "m.custom", state_key: "k", content: { v: 1 } }] });
     expect(await call(t, alice, "GET", roomPath(roomId, "/state/m.custom/k"))).toEqual({ v: 1 });

@@ -4,7 +4,7 @@
 // as room account data).
 
 import { MatrixError } from "@weft/common";
-import { allocateStreamPosition, getEventById, membershipOf, putReceipt } from "@weft/storage-pg";
+import { AccountDataStore, getEventById, membershipOf, putReceipt } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 
@@ -49,14 +49,7 @@ export class ReceiptsService {
 
   /** Writes the `m.fully_read` room account data. */
   async setFullyRead(userId: string, roomId: string, eventId: string): Promise<void> {
-    await this.ctx.db.transaction(async (tx) => {
-      const position = await allocateStreamPosition(tx);
-      await tx.query(
-        `INSERT INTO account_data (user_id, room_id, type, content, stream_position) VALUES ($1, $2, 'm.fully_read', $3, $4)
-         ON CONFLICT (user_id, room_id, type) DO UPDATE SET content = EXCLUDED.content, stream_position = EXCLUDED.stream_position`,
-        [userId, roomId, JSON.stringify({ event_id: eventId }), position],
-      );
-    });
+    await this.ctx.db.transaction((tx) => new AccountDataStore(tx).put(userId, roomId, "m.fully_read", { event_id: eventId }));
     this.ctx.notifier.notify([userId]);
   }
 
