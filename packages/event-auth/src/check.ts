@@ -18,7 +18,7 @@ import {
   POWER_LEVEL_KEYS,
   powerLevelOf,
   roomCreator,
-  validatePowerLevelsContent,
+  validatePowerLevelsEvent,
   type PowerLevels,
 } from "./power-levels.js";
 import { isSelectedAuthPair } from "./selection.js";
@@ -651,7 +651,7 @@ function checkPowerLevelsEvent(
   const content = contentOf(event);
   // 10.1–10.3 Integer values (since room version 10 strictly; before, integer
   // strings and, before 6, floats are read) and user ID keys.
-  const problem = validatePowerLevelsContent(content, rules);
+  const problem = validatePowerLevelsEvent(event, rules);
   if (problem !== undefined) {
     const code = problem.part === "levels" ? C.POWER_LEVELS_INVALID_LEVEL : problem.part === "maps" ? C.POWER_LEVELS_INVALID_MAP : C.POWER_LEVELS_INVALID_USERS;
     return fail(rules, code, problem.message);

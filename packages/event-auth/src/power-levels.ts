@@ -7,9 +7,9 @@
 // https://spec.matrix.org/v1.19/rooms/v1/#mroompower_levels-events-accept-values-as-floats)
 // and room creators (https://spec.matrix.org/v1.19/rooms/v12/#authorisation-rules).
 //
-// Parsed power levels are cached in a module-level WeakMap keyed by the
-// `m.room.power_levels` event object. This is the one cache in the package:
-// it holds nothing alive (an entry goes when its event is collected), is
+// Parsed power levels and content validation results are cached in
+// module-level WeakMaps keyed by the `m.room.power_levels` event object. These
+// are the only caches in the package: they hold nothing alive (an entry goes when its event is collected), is
 // bounded by the events the caller keeps, and the code is correct without it.
 // Events must therefore not be mutated after they are first checked.
 
@@ -305,6 +305,27 @@ export interface PowerLevelsContentProblem {
  * (Synapse, Ruma) also reject unreadable values elsewhere, because they cannot
  * compute with them — we follow them.
  */
+/**
+ * {@link validatePowerLevelsContent} of an event's content, remembered per
+ * event object: state resolution replays the same power-levels events (often
+ * with thousands of `users` entries) again and again.
+ */
+export function validatePowerLevelsEvent(event: Pdu, rules: RoomVersionRules): PowerLevelsContentProblem | undefined {
+  const mode = modeOf(rules);
+  let cached = VALIDATION_CACHE.get(event);
+  if (cached === undefined) VALIDATION_CACHE.set(event, (cached = [undefined, undefined, undefined]));
+  let result = cached[mode];
+  if (result === undefined) {
+    const content = typeof event.content === "object" && event.content !== null ? (event.content as Record<string, unknown>) : {};
+    result = cached[mode] = validatePowerLevelsContent(content, rules) ?? VALID;
+  }
+  return result === VALID ? undefined : result;
+}
+
+const VALID = Symbol("valid");
+const VALIDATION_CACHE = new WeakMap<object, [ValidationEntry, ValidationEntry, ValidationEntry]>();
+type ValidationEntry = PowerLevelsContentProblem | typeof VALID | undefined;
+
 export function validatePowerLevelsContent(content: Record<string, unknown>, rules: RoomVersionRules): PowerLevelsContentProblem | undefined {
   for (const key of POWER_LEVEL_KEYS) {
     const value = content[key];
