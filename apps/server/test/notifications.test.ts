@@ -106,8 +106,8 @@ describe.each(testBackends())("notifications on $name", (backend) => {
     const list = await call(t, dave, "GET", "/_matrix/client/v3/notifications");
     expect(list.notifications[0].event).toMatchObject({ type: "m.room.member", state_key: dave.userId });
     // A send the auth rules reject leaves no notification behind.
-    const before = (await t.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM notifications")).rows[0]!.n;
+    const before = (await t.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_groups")).rows[0]!.n;
     await call(t, dave, "PUT", roomPath(other, "/send/m.room.message/x"), { msgtype: "m.text", body: "not joined" }, 403);
-    expect((await t.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM notifications")).rows[0]!.n).toBe(before);
+    expect((await t.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM notification_groups")).rows[0]!.n).toBe(before);
   });
 });

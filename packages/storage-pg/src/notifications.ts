@@ -1,14 +1,26 @@
 // Storage for notifications: https://spec.matrix.org/v1.19/client-server-api/#receiving-notifications
-// One row per (user, event) that a user's push rules said to notify about,
-// written inside the event's transaction together with the push deliveries
-// for the user's HTTP pushers. Unread counts are computed when read, against
-// the user's read receipts (https://spec.matrix.org/v1.19/client-server-api/#receipts):
-// an unthreaded receipt clears everything up to its event; a threaded one
-// (`main` or a thread root) clears its own thread.
+// Written inside the event's transaction, together with the push deliveries
+// for the notified users' HTTP pushers. One `notification_groups` row per
+// (event, distinct decision): the notified users are a bitset over per-room
+// member ordinals (`push_members`), so a message in a 1,000-member room writes
+// one or two small rows, not a thousand (see migration 0201). Unread counts
+// are computed when read, against the user's read receipts
+// (https://spec.matrix.org/v1.19/client-server-api/#receipts): an unthreaded
+// receipt clears everything up to its event; a threaded one (`main` or a
+// thread root) clears its own thread.
 
 import type { Queryable } from "./database.js";
 
-/** The notifications of one event (all rows share the event). */
+/** One decision of an event and the users it notifies. */
+export interface NotificationGroup {
+  readonly highlight: boolean;
+  /** The action list (a JSON value). */
+  readonly actions: unknown;
+  /** Bit `ordinal` set for each notified member (see {@link setMemberBit}). */
+  readonly members: Uint8Array;
+}
+
+/** The notifications of one event. */
 export interface NotificationBatch {
   readonly roomId: string;
   readonly eventId: string;
@@ -16,15 +28,10 @@ export interface NotificationBatch {
   /** The thread root, or null for the main timeline. */
   readonly threadId: string | null;
   readonly ts: number;
-  /** Users to notify, with per-user highlight and an index into `actions`. */
-  readonly userIds: readonly string[];
-  readonly highlights: readonly boolean[];
-  readonly actionIndexes: readonly number[];
-  /** Distinct action lists (JSON values), shared by index. */
-  readonly actions: readonly unknown[];
+  readonly groups: readonly NotificationGroup[];
 }
 
-/** A stored notification. */
+/** A stored notification of one user. */
 export interface NotificationRow {
   user_id: string;
   room_id: string;
@@ -45,31 +52,108 @@ export interface UnreadCountRow {
 }
 
 /**
- * Inserts the notifications of one event and queues a delivery for each HTTP
- * pusher of each notified user, in one statement (run it inside the event's
- * transaction).
+ * Sets bit `ordinal` in a member bitset (PostgreSQL `get_bit` order: least
+ * significant bit of byte `ordinal >> 3` first), growing it as needed.
+ * @returns the bitset (a new array when it had to grow).
+ * @example
+ * ```ts
+ * let bits = new Uint8Array(0);
+ * bits = setMemberBit(bits, 9); // Uint8Array [0, 2]
+ * ```
+ */
+export function setMemberBit(bits: Uint8Array, ordinal: number): Uint8Array {
+  let out = bits;
+  const byte = ordinal >> 3;
+  if (byte >= out.length) {
+    out = new Uint8Array(Math.max(byte + 1, out.length * 2));
+    out.set(bits);
+  }
+  out[byte]! |= 1 << (ordinal & 7);
+  return out;
+}
+
+/** SQL: whether member ordinal `o` is set in bitset `b` (false past its end). */
+const HAS_BIT = (b: string, o: string): string => `(CASE WHEN octet_length(${b}) > (${o} >> 3) THEN get_bit(${b}, ${o}) = 1 ELSE false END)`;
+
+function hex(bits: Uint8Array): string {
+  let end = bits.length;
+  while (end > 0 && bits[end - 1] === 0) end--;
+  return Buffer.from(bits.buffer, bits.byteOffset, end).toString("hex");
+}
+
+/** A push-member ordinal, and whether this call allocated it (uncommitted until the transaction commits). */
+export interface PushMemberOrdinal {
+  readonly userId: string;
+  readonly ordinal: number;
+  readonly allocated: boolean;
+}
+
+/**
+ * The push-member ordinals of `userIds` in `roomId`, allocating the missing
+ * ones (one statement). Run it in a transaction holding the room's summary
+ * row lock, so allocations in one room never race; ordinals are never reused
+ * or changed once committed.
+ * @example
+ * ```ts
+ * const [bob] = await pushMemberOrdinals(tx, roomId, ["@bob:example.com"]); // { userId, ordinal: 0, allocated: true }
+ * ```
+ */
+export async function pushMemberOrdinals(tx: Queryable, roomId: string, userIds: readonly string[]): Promise<PushMemberOrdinal[]> {
+  if (userIds.length === 0) return [];
+  const { rows } = await tx.query<{ user_id: string; ordinal: number; allocated: boolean }>(
+    `WITH existing AS (SELECT user_id, ordinal FROM push_members WHERE room_id = $1 AND user_id = ANY($2::text[])),
+     base AS (SELECT COALESCE(max(ordinal), -1) AS m FROM push_members WHERE room_id = $1),
+     missing AS (SELECT DISTINCT u FROM unnest($2::text[]) AS t(u) WHERE u NOT IN (SELECT user_id FROM existing)),
+     ins AS (
+       INSERT INTO push_members (room_id, user_id, ordinal)
+       SELECT $1, u, base.m + row_number() OVER (ORDER BY u) FROM missing, base
+       RETURNING user_id, ordinal
+     )
+     SELECT user_id, ordinal, false AS allocated FROM existing UNION ALL SELECT user_id, ordinal, true FROM ins`,
+    [roomId, userIds],
+  );
+  return rows.map((r) => ({ userId: r.user_id, ordinal: Number(r.ordinal), allocated: r.allocated }));
+}
+
+/**
+ * Inserts the notifications of one event (a row per group) and queues a
+ * delivery for each HTTP pusher of each notified user, in one statement (run
+ * it inside the event's transaction).
  * @returns how many deliveries were queued.
  * @example
  * ```ts
- * await insertNotifications(tx, { roomId, eventId, streamPosition, threadId: null, ts, userIds: ["@bob:example.com"], highlights: [false], actionIndexes: [0], actions: [["notify"]] });
+ * await insertNotifications(tx, { roomId, eventId, streamPosition, threadId: null, ts,
+ *   groups: [{ highlight: false, actions: ["notify"], members: setMemberBit(new Uint8Array(0), ordinal) }] });
  * ```
  */
 export async function insertNotifications(tx: Queryable, batch: NotificationBatch): Promise<number> {
-  if (batch.userIds.length === 0) return 0;
+  if (batch.groups.length === 0) return 0;
   const { rows } = await tx.query<{ n: number }>(
     `WITH ins AS (
-       INSERT INTO notifications (user_id, room_id, event_id, stream_position, thread_id, highlight, actions, ts)
-       SELECT t.u, $2, $3, $4, $5, t.h, ($6::jsonb) -> t.i, $7
-       FROM unnest($1::text[], $8::bool[], $9::int[]) AS t(u, h, i)
-       RETURNING user_id, actions
+       INSERT INTO notification_groups (room_id, stream_position, grp, event_id, thread_id, highlight, actions, members, ts)
+       SELECT $1, $2, g.i - 1, $3, $4, g.h, ($5::jsonb) -> (g.i::int - 1), decode(g.m, 'hex'), $6
+       FROM unnest($7::bool[], $8::text[]) WITH ORDINALITY AS g(h, m, i)
+       RETURNING actions, members
      ), queued AS (
        INSERT INTO push_queue (pusher_id, user_id, room_id, event_id, stream_position, actions, next_attempt_ts)
-       SELECT p.id, ins.user_id, $2, $3, $4, ins.actions, $7
-       FROM ins JOIN pushers p ON p.user_id = ins.user_id AND p.kind = 'http'
+       SELECT p.id, p.user_id, $1, $3, $2, ins.actions, $6
+       FROM pushers p
+       JOIN push_members m ON m.room_id = $1 AND m.user_id = p.user_id
+       JOIN ins ON ${HAS_BIT("ins.members", "m.ordinal")}
+       WHERE p.kind = 'http'
        RETURNING 1
      )
      SELECT count(*)::int AS n FROM queued`,
-    [batch.userIds, batch.roomId, batch.eventId, batch.streamPosition, batch.threadId, JSON.stringify(batch.actions), batch.ts, batch.highlights, batch.actionIndexes],
+    [
+      batch.roomId,
+      batch.streamPosition,
+      batch.eventId,
+      batch.threadId,
+      JSON.stringify(batch.groups.map((g) => g.actions)),
+      batch.ts,
+      batch.groups.map((g) => g.highlight),
+      batch.groups.map((g) => hex(g.members)),
+    ],
   );
   return Number(rows[0]?.n ?? 0);
 }
@@ -95,11 +179,14 @@ export async function unreadCounts(db: Queryable, userId: string, roomIds: reado
   const { rows } = await db.query<UnreadCountRow>(
     `WITH r AS (${RECEIPT_POSITIONS})
      SELECT n.room_id, n.thread_id, count(*)::int AS notification_count, (count(*) FILTER (WHERE n.highlight))::int AS highlight_count
-     FROM notifications n
-     LEFT JOIN r u ON u.room_id = n.room_id AND u.thread_id = ''
+     FROM push_members m
+     LEFT JOIN r u ON u.room_id = m.room_id AND u.thread_id = ''
+     CROSS JOIN LATERAL (
+       SELECT g.room_id, g.stream_position, g.thread_id, g.highlight FROM notification_groups g
+       WHERE g.room_id = m.room_id AND g.stream_position > COALESCE(u.p, 0) AND ${HAS_BIT("g.members", "m.ordinal")}
+     ) n
      LEFT JOIN r t ON t.room_id = n.room_id AND t.thread_id = COALESCE(n.thread_id, 'main')
-     WHERE n.user_id = $1 AND n.room_id = ANY($2::text[])
-       AND n.stream_position > GREATEST(COALESCE(u.p, 0), COALESCE(t.p, 0))
+     WHERE m.user_id = $1 AND m.room_id = ANY($2::text[]) AND n.stream_position > COALESCE(t.p, 0)
      GROUP BY n.room_id, n.thread_id`,
     [userId, roomIds],
   );
@@ -109,18 +196,25 @@ export async function unreadCounts(db: Queryable, userId: string, roomIds: reado
 /**
  * A user's unread notifications across the rooms they are joined to, and how
  * many of them are calls (`m.call.invite`), for push gateway `counts`.
+ * @example
+ * ```ts
+ * const { unread, missed_calls } = await unreadTotals(db, "@bob:example.com");
+ * ```
  */
 export async function unreadTotals(db: Queryable, userId: string): Promise<{ unread: number; missed_calls: number }> {
   const { rows } = await db.query<{ unread: number; missed_calls: number }>(
     `WITH rooms AS (SELECT room_id FROM room_memberships WHERE user_id = $1 AND membership = 'join'),
      r AS (${RECEIPT_POSITIONS.replace("ANY($2::text[])", "ANY(SELECT room_id FROM rooms)")})
      SELECT count(*)::int AS unread, (count(*) FILTER (WHERE e.type = 'm.call.invite'))::int AS missed_calls
-     FROM notifications n
+     FROM push_members m
+     LEFT JOIN r u ON u.room_id = m.room_id AND u.thread_id = ''
+     CROSS JOIN LATERAL (
+       SELECT g.room_id, g.stream_position, g.thread_id, g.event_id FROM notification_groups g
+       WHERE g.room_id = m.room_id AND g.stream_position > COALESCE(u.p, 0) AND ${HAS_BIT("g.members", "m.ordinal")}
+     ) n
      JOIN events e ON e.event_id = n.event_id
-     LEFT JOIN r u ON u.room_id = n.room_id AND u.thread_id = ''
      LEFT JOIN r t ON t.room_id = n.room_id AND t.thread_id = COALESCE(n.thread_id, 'main')
-     WHERE n.user_id = $1 AND n.room_id IN (SELECT room_id FROM rooms)
-       AND n.stream_position > GREATEST(COALESCE(u.p, 0), COALESCE(t.p, 0))`,
+     WHERE m.user_id = $1 AND m.room_id IN (SELECT room_id FROM rooms) AND n.stream_position > COALESCE(t.p, 0)`,
     [userId],
   );
   return { unread: Number(rows[0]?.unread ?? 0), missed_calls: Number(rows[0]?.missed_calls ?? 0) };
@@ -128,7 +222,12 @@ export async function unreadTotals(db: Queryable, userId: string): Promise<{ unr
 
 /**
  * A page of a user's notifications, newest first, strictly before stream
- * position `before` (all when undefined), optionally only highlights.
+ * position `before` (all when undefined), optionally only highlights: the
+ * newest `limit` of each room the user was ever notified in, merged.
+ * @example
+ * ```ts
+ * const page = await listNotifications(db, "@bob:example.com", { limit: 20, onlyHighlight: false });
+ * ```
  */
 export async function listNotifications(
   db: Queryable,
@@ -136,12 +235,37 @@ export async function listNotifications(
   options: { before?: number | undefined; limit: number; onlyHighlight: boolean },
 ): Promise<NotificationRow[]> {
   const { rows } = await db.query<NotificationRow>(
-    `SELECT user_id, room_id, event_id, stream_position, thread_id, highlight, actions, ts FROM notifications
-     WHERE user_id = $1 AND stream_position < $2 ${options.onlyHighlight ? "AND highlight" : ""}
-     ORDER BY stream_position DESC LIMIT $3`,
+    `SELECT m.user_id, n.room_id, n.event_id, n.stream_position, n.thread_id, n.highlight, n.actions, n.ts
+     FROM push_members m
+     CROSS JOIN LATERAL (
+       SELECT g.room_id, g.event_id, g.stream_position, g.thread_id, g.highlight, g.actions, g.ts FROM notification_groups g
+       WHERE g.room_id = m.room_id AND g.stream_position < $2 ${options.onlyHighlight ? "AND g.highlight" : ""}
+         AND ${HAS_BIT("g.members", "m.ordinal")}
+       ORDER BY g.stream_position DESC LIMIT $3
+     ) n
+     WHERE m.user_id = $1
+     ORDER BY n.stream_position DESC LIMIT $3`,
     [userId, options.before ?? Number.MAX_SAFE_INTEGER, options.limit],
   );
   return rows.map((r) => ({ ...r, stream_position: Number(r.stream_position), ts: Number(r.ts) }));
+}
+
+/**
+ * Every user notified of an event, with their decision (tests and operators).
+ * @example
+ * ```ts
+ * const rows = await notificationsOfEvent(db, roomId, eventId); // [{ user_id, highlight, actions }]
+ * ```
+ */
+export async function notificationsOfEvent(db: Queryable, roomId: string, eventId: string): Promise<{ user_id: string; highlight: boolean; actions: unknown[] }[]> {
+  const { rows } = await db.query<{ user_id: string; highlight: boolean; actions: unknown[] }>(
+    `SELECT m.user_id, g.highlight, g.actions FROM notification_groups g
+     JOIN push_members m ON m.room_id = g.room_id AND ${HAS_BIT("g.members", "m.ordinal")}
+     WHERE g.room_id = $1 AND g.event_id = $2
+     ORDER BY m.user_id`,
+    [roomId, eventId],
+  );
+  return rows;
 }
 
 /**

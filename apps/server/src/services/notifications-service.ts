@@ -6,8 +6,9 @@
 // Every persisted event is evaluated, inside the event's transaction, for each
 // local joined member (plus the local target of an invite, for
 // `.m.rule.invite_for_me`): one prepared event, shared per-template work
-// (`evaluateForRecipients`), compiled rulesets from a cache. Notifying
-// decisions become `notifications` rows and, for users with HTTP pushers,
+// (`evaluateForRecipients`), compiled rulesets cached per room state. Notifying
+// decisions become one `notification_groups` row per distinct decision (the
+// users as a bitset of per-room ordinals) and, for users with HTTP pushers,
 // `push_queue` rows — committed or rolled back with the event.
 //
 // Unread counts (/sync `unread_notifications`, `unread_thread_notifications`)
@@ -17,8 +18,17 @@
 
 import { MatrixError, type Pdu } from "@weft/common";
 import { userPowerLevel, type StateMap } from "@weft/event-auth";
-import { evaluateForRecipients, prepareEvent, type PushAction, type RoomFacts } from "@weft/push-rules";
-import { getEventsById, insertNotifications, listNotifications, receiptPositions, unreadCounts, type Queryable } from "@weft/storage-pg";
+import { evaluateForRecipients, prepareEvent, type PushAction, type Recipient, type RoomFacts } from "@weft/push-rules";
+import {
+  getEventsById,
+  insertNotifications,
+  listNotifications,
+  pushMemberOrdinals,
+  receiptPositions,
+  setMemberBit,
+  unreadCounts,
+  type Queryable,
+} from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 import type { PushRulesService } from "./pushrules-service.js";
@@ -92,11 +102,49 @@ interface MemberList {
   readonly joined: readonly PushMember[];
   /** Joined members, local or not (`room_member_count`). */
   readonly memberCount: number;
+  /** The evaluation inputs of `joined`, while the push-rules epoch and ordinals hold. */
+  recipients?: RecipientList;
 }
+
+/** A local member ready for evaluation: compiled ruleset and push-member ordinal. */
+interface PushRecipient extends Recipient {
+  readonly ordinal: number;
+}
+
+interface RecipientList {
+  /** The push-rules epoch the rulesets were compiled at ({@link PushRulesService.refresh}). */
+  readonly epoch: number;
+  /** Set when an ordinal was allocated by this (then uncommitted) transaction. */
+  readonly pendingTx: Queryable | null;
+  readonly recipients: readonly PushRecipient[];
+  /** Bytes of a bitset holding every ordinal of `recipients`. */
+  readonly bitsetBytes: number;
+}
+
+/**
+ * Push-member ordinals of one room known to this process. `confirmed` ones
+ * are committed (ordinals never change once committed); `pending` ones were
+ * allocated by `pendingTx`, which may still roll back, so they are trusted in
+ * that transaction only and forgotten (and read back) by the next one.
+ */
+interface RoomOrdinals {
+  readonly confirmed: Map<string, number>;
+  pending: Map<string, number>;
+  pendingTx: Queryable | null;
+}
+
+/** Rooms whose ordinals are kept (least recently used dropped first). */
+const MAX_ORDINAL_ROOMS = 10_000;
 
 /**
  * Records notifications as events are persisted, and answers unread counts
  * and `GET /notifications`.
+ *
+ * Per message the send path costs one change-feed query for push-rule edits
+ * and one insert of one row per distinct decision (see storage-pg
+ * notifications.ts): the room's local members, their compiled rulesets and
+ * their ordinals are cached per room state and reused until the room's
+ * members or someone's push rules change.
  *
  * @example
  * ```ts
@@ -107,6 +155,7 @@ interface MemberList {
 export class NotificationsService {
   /** Joined local members per room state (keyed by the state map, checked against its state group). */
   readonly #members = new WeakMap<StateMap, MemberList>();
+  readonly #ordinals = new Map<string, RoomOrdinals>();
   /** Set when a transaction queued deliveries; the push worker is woken after commit. */
   queuedSinceWake = false;
 
@@ -117,60 +166,18 @@ export class NotificationsService {
   ) {}
 
   /**
-   * Evaluates `event` for `members` (the sender and duplicates are skipped)
-   * and records the notifying decisions in `tx`.
+   * Evaluates `event` for `members` (the sender is skipped) and records the
+   * notifying decisions in `tx`.
    *
-   * @param tx - the transaction that persists the event.
+   * @param tx - the transaction that persists the event (holding the room's lock).
    * @param event - the persisted event.
    * @param roomFacts - member count and power levels at the event.
    * @param members - the local users to evaluate for.
    * @returns how many users were notified.
    */
   async recordForEvent(tx: Queryable, event: NotifiableEvent, roomFacts: RoomFacts, members: readonly PushMember[]): Promise<number> {
-    const sender = event.pdu.sender;
-    const recipients = members.filter((m) => m.userId !== sender);
-    if (recipients.length === 0) return 0;
-    const compiled = await this.pushRules.compiledFor(
-      tx,
-      recipients.map((m) => m.userId),
-    );
-    const prepared = prepareEvent(event.pdu as unknown as Readonly<Record<string, unknown>>);
-    const userIds: string[] = [];
-    const highlights: boolean[] = [];
-    const actionIndexes: number[] = [];
-    const actions: (readonly PushAction[])[] = [];
-    const indexOf = new Map<readonly PushAction[], number>();
-    evaluateForRecipients(
-      prepared,
-      roomFacts,
-      recipients.map((m, i) => ({ userId: m.userId, ruleset: compiled[i]!, displayName: m.displayName })),
-      (recipient, decision) => {
-        if (!decision?.notify) return;
-        let index = indexOf.get(decision.actions);
-        if (index === undefined) {
-          index = actions.length;
-          actions.push(decision.actions);
-          indexOf.set(decision.actions, index);
-        }
-        userIds.push(recipient.userId);
-        highlights.push(decision.highlight);
-        actionIndexes.push(index);
-      },
-    );
-    if (userIds.length === 0) return 0;
-    const queued = await insertNotifications(tx, {
-      roomId: event.roomId,
-      eventId: event.eventId,
-      streamPosition: event.streamPosition,
-      threadId: threadOf(event.pdu.content as Record<string, unknown>),
-      ts: this.ctx.now(),
-      userIds,
-      highlights,
-      actionIndexes,
-      actions,
-    });
-    if (queued > 0) this.queuedSinceWake = true;
-    return userIds.length;
+    const list = await this.#recipientsFor(tx, event.roomId, members, await this.pushRules.refresh(tx));
+    return this.#record(tx, event, roomFacts, list);
   }
 
   /**
@@ -179,16 +186,105 @@ export class NotificationsService {
    */
   async recordFromSnapshot(tx: Queryable, snap: RoomSnapshot, event: NotifiableEvent): Promise<number> {
     const list = this.#memberList(snap);
-    const joined = list.joined;
-    let members = joined;
-    // The invitee is not joined yet, but `.m.rule.invite_for_me` is for them.
     const pdu = event.pdu;
     const content = pdu.content as Record<string, unknown>;
+    const facts = (): RoomFacts => this.roomFacts(snap, pdu.sender, list.memberCount);
+    // The invitee is not joined yet, but `.m.rule.invite_for_me` is for them.
     if (pdu.type === "m.room.member" && content.membership === "invite" && typeof pdu.state_key === "string" && this.#isLocal(pdu.state_key)) {
-      members = [...joined, { userId: pdu.state_key, displayName: typeof content.displayname === "string" ? content.displayname : null }];
+      const invitee = { userId: pdu.state_key, displayName: typeof content.displayname === "string" ? content.displayname : null };
+      return this.recordForEvent(tx, event, facts(), [...list.joined, invitee]);
     }
-    if (members.length === 0) return 0;
-    return this.recordForEvent(tx, event, this.roomFacts(snap, pdu.sender, list.memberCount), members);
+    if (list.joined.length === 0 || (list.joined.length === 1 && list.joined[0]!.userId === pdu.sender)) return 0;
+    const epoch = await this.pushRules.refresh(tx);
+    let cached = list.recipients;
+    if (!cached || cached.epoch !== epoch || (cached.pendingTx !== null && cached.pendingTx !== tx)) {
+      cached = list.recipients = await this.#recipientsFor(tx, event.roomId, list.joined, epoch);
+    }
+    return this.#record(tx, event, facts(), cached);
+  }
+
+  async #recipientsFor(tx: Queryable, roomId: string, members: readonly PushMember[], epoch: number): Promise<RecipientList> {
+    const userIds = members.map((m) => m.userId);
+    const compiled = await this.pushRules.compiledFor(tx, userIds, true);
+    const { ordinals, pending } = await this.#ordinalsFor(tx, roomId, userIds);
+    let maxOrdinal = 0;
+    const recipients = members.map((m, i): PushRecipient => {
+      const ordinal = ordinals.get(m.userId)!;
+      if (ordinal > maxOrdinal) maxOrdinal = ordinal;
+      return { userId: m.userId, ruleset: compiled[i]!, displayName: m.displayName, ordinal };
+    });
+    return { epoch, pendingTx: pending ? tx : null, recipients, bitsetBytes: (maxOrdinal >> 3) + 1 };
+  }
+
+  /** Ordinals of `userIds` in `roomId` (reading or allocating the unknown ones in `tx`). */
+  async #ordinalsFor(tx: Queryable, roomId: string, userIds: readonly string[]): Promise<{ ordinals: Map<string, number>; pending: boolean }> {
+    let room = this.#ordinals.get(roomId);
+    if (room) this.#ordinals.delete(roomId);
+    else room = { confirmed: new Map(), pending: new Map(), pendingTx: null };
+    this.#ordinals.set(roomId, room);
+    if (this.#ordinals.size > MAX_ORDINAL_ROOMS) this.#ordinals.delete(this.#ordinals.keys().next().value!);
+    if (room.pendingTx !== null && room.pendingTx !== tx) {
+      // That transaction has ended, committed or not: read its allocations back.
+      room.pending = new Map();
+      room.pendingTx = null;
+    }
+    const out = new Map<string, number>();
+    const missing: string[] = [];
+    for (const u of userIds) {
+      const o = room.confirmed.get(u) ?? room.pending.get(u);
+      if (o === undefined) missing.push(u);
+      else out.set(u, o);
+    }
+    if (missing.length > 0) {
+      for (const row of await pushMemberOrdinals(tx, roomId, missing)) {
+        out.set(row.userId, row.ordinal);
+        if (row.allocated) {
+          room.pending.set(row.userId, row.ordinal);
+          room.pendingTx = tx;
+        } else room.confirmed.set(row.userId, row.ordinal);
+      }
+    }
+    return { ordinals: out, pending: room.pendingTx === tx && userIds.some((u) => room.pending.has(u)) };
+  }
+
+  async #record(tx: Queryable, event: NotifiableEvent, roomFacts: RoomFacts, list: RecipientList): Promise<number> {
+    const prepared = prepareEvent(event.pdu as unknown as Readonly<Record<string, unknown>>);
+    // One group per distinct decision (equal actions, same highlight). Decisions
+    // are shared per ruleset template, so equal actions from different
+    // templates (users with their own rules) are matched by their JSON, once
+    // per actions object.
+    const groups: { highlight: boolean; actions: readonly PushAction[]; members: Uint8Array }[] = [];
+    const groupOfActions = new Map<readonly PushAction[], number>();
+    const groupOfKey = new Map<string, number>();
+    let notified = 0;
+    evaluateForRecipients(prepared, roomFacts, list.recipients, (recipient, decision) => {
+      if (!decision?.notify) return;
+      let g = groupOfActions.get(decision.actions);
+      if (g === undefined) {
+        const key = `${decision.highlight ? 1 : 0}${JSON.stringify(decision.actions)}`;
+        g = groupOfKey.get(key);
+        if (g === undefined) {
+          g = groups.length;
+          groupOfKey.set(key, g);
+          groups.push({ highlight: decision.highlight, actions: decision.actions, members: new Uint8Array(list.bitsetBytes) });
+        }
+        groupOfActions.set(decision.actions, g);
+      }
+      const group = groups[g]!;
+      group.members = setMemberBit(group.members, recipient.ordinal);
+      notified++;
+    });
+    if (notified === 0) return 0;
+    const queued = await insertNotifications(tx, {
+      roomId: event.roomId,
+      eventId: event.eventId,
+      streamPosition: event.streamPosition,
+      threadId: threadOf(event.pdu.content as Record<string, unknown>),
+      ts: this.ctx.now(),
+      groups,
+    });
+    if (queued > 0) this.queuedSinceWake = true;
+    return notified;
   }
 
   /** The facts push conditions need: joined member count and power levels. */

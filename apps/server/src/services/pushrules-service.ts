@@ -203,28 +203,50 @@ export class PushRulesService {
   }
 
   /**
-   * Compiled rulesets of `userIds`, for evaluating one event: follows rule
-   * edits through the stored stream positions (one query, usually empty),
-   * loads the rulesets the cache misses (one query, only after edits) and
-   * compiles through the shared template pool.
+   * Follows rule edits through the stored stream positions (one query,
+   * usually empty).
    *
    * @param db - the transaction persisting the event.
-   * @returns compiled rulesets, in the order of `userIds`.
+   * @returns the rules epoch: the stream position of the newest edit seen.
+   *   While it stays the same, every user's compiled ruleset stays the same, so
+   *   callers may keep compiled rulesets they got from {@link compiledFor}.
+   * @example
+   * ```ts
+   * const epoch = await pushRules.refresh(tx);
+   * ```
    */
-  async compiledFor(db: Queryable, userIds: readonly string[]): Promise<CompiledRuleset[]> {
-    const store = new PushRulesStore(db);
-    for (const row of await store.changedSince(this.#seen)) {
+  async refresh(db: Queryable): Promise<number> {
+    for (const row of await new PushRulesStore(db).changedSince(this.#seen)) {
       if ((this.#versions.get(row.user_id) ?? -1) < row.stream_position) this.#versions.set(row.user_id, row.stream_position);
       if (row.stream_position > this.#seen) this.#seen = row.stream_position;
     }
     if (this.#seen < 0) this.#seen = 0;
+    return this.#seen;
+  }
+
+  /**
+   * Compiled rulesets of `userIds`, for evaluating one event: follows rule
+   * edits ({@link refresh}; skipped with `refreshed`), loads the rulesets the
+   * cache misses (one query, only after edits) and compiles through the
+   * shared template pool.
+   *
+   * @param db - the transaction persisting the event.
+   * @param refreshed - true when the caller just called {@link refresh} on `db`.
+   * @returns compiled rulesets, in the order of `userIds`.
+   * @example
+   * ```ts
+   * const [bob] = await pushRules.compiledFor(tx, ["@bob:example.com"]);
+   * ```
+   */
+  async compiledFor(db: Queryable, userIds: readonly string[], refreshed = false): Promise<CompiledRuleset[]> {
+    if (!refreshed) await this.refresh(db);
     const misses: string[] = [];
     for (const u of userIds) {
       const version = this.#versions.get(u);
       if (version !== undefined && this.compiled.peek(u, version) === undefined) misses.push(u);
     }
     const loaded = new Map<string, Ruleset>();
-    for (const row of await store.getMany(misses)) loaded.set(row.user_id, mergeRuleset(row.user_id, row.ruleset));
+    for (const row of await new PushRulesStore(db).getMany(misses)) loaded.set(row.user_id, mergeRuleset(row.user_id, row.ruleset));
     return userIds.map((u) => {
       const version = this.#versions.get(u) ?? 0;
       try {

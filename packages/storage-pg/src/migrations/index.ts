@@ -8,6 +8,7 @@ import { CORE_ROOMS } from "./0002-rooms.js";
 import { MEDIA } from "./0300-media.js";
 import { E2EE } from "./0100-e2ee.js";
 import { PUSH } from "./0200-push.js";
+import { PUSH_GROUPS } from "./0201-push-groups.js";
 
 /** One schema change. */
 export interface Migration {
@@ -17,4 +18,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, E2EE, PUSH, MEDIA];
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, E2EE, PUSH, PUSH_GROUPS, MEDIA];
