@@ -3,6 +3,7 @@
 
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { migrate, openDatabase, type Database } from "@weft/storage-pg";
 import type { SigningKey } from "@weft/signing";
@@ -41,6 +42,9 @@ export interface StartOptions {
 /** Starts the server described by `config`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<WeftServer> {
   const logger = options.logger ?? createLogger(config.log_level);
+  // The data directory holds the PGlite database, the signing key and media;
+  // a fresh machine has none of it.
+  await mkdir(config.data_dir, { recursive: true });
   const db =
     options.db ??
     (await openDatabase(
