@@ -14,6 +14,10 @@ export { createAlias, getAlias, deleteAlias, aliasesOfRoom, setRoomPublic, isRoo
 export { putReceipt, receiptsSince, latestReceiptPosition, countUnread, unreadCount } from "./receipts.js";
 export type { ReceiptRow } from "./receipts.js";
 export { insertReport } from "./reports.js";
+export { visibilityStateAtGroups, latestJoinPosition } from "./history-visibility.js";
+export type { VisibilityState } from "./history-visibility.js";
+export { childAggregations } from "./aggregations.js";
+export type { ChildAggregation } from "./aggregations.js";
 export { accountDataSince, presenceSince, filterById, profileForMembership } from "./sync-sources.js";
 export { AccountsStore } from "./accounts.js";
 export type { AccountRow, UiaSessionRow, RegistrationTokenRow } from "./accounts.js";
