@@ -1,8 +1,7 @@
 // The README's example, kept runnable.
 
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
+import { runReadmeExample } from "../../../vitest.readme.js";
 import {
   Keyring,
   buildServerKeysResponse,
@@ -61,32 +60,8 @@ it("runs the README example", async () => {
 });
 
 it("README example runs exactly as written in README.md and prints what its comments say", async () => {
-  const logs = await runReadmeExample();
+  const logs = await runReadmeExample(import.meta.url);
   expect(logs).toHaveLength(3);
   expect(logs[0]?.[0]).toMatch(/^\$[A-Za-z0-9_-]{43}$/);
   expect(logs.slice(1)).toEqual([["accept"], [{ ok: true, origin: "example.com", keyId: "ed25519:a_1" }]]);
 });
-
-/**
- * Runs the first `ts` code block of README.md exactly as written, so the
- * documented example cannot rot: the block is written to a temporary module
- * beside this test and imported through vitest, which resolves `@weft/*` to
- * the sibling sources. What the example prints with `console.log` is
- * returned, so the test can hold the `// …` comments to their word.
- */
-async function runReadmeExample(): Promise<unknown[][]> {
-  const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-  const code = /^```ts\n([\s\S]*?)^```$/m.exec(readme)?.[1];
-  if (code === undefined) throw new Error("expected a ```ts block in README.md, got none");
-  const file = fileURLToPath(new URL(`./.readme-example-${process.pid}-${Date.now()}.ts`, import.meta.url));
-  writeFileSync(file, code);
-  const logs: unknown[][] = [];
-  const log = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => void logs.push(args));
-  try {
-    await import(/* @vite-ignore */ file);
-  } finally {
-    log.mockRestore();
-    rmSync(file, { force: true });
-  }
-  return logs;
-}
