@@ -2,10 +2,12 @@
 // (ClientEvent: no hashes, signatures, DAG fields; `unsigned` with `age`,
 // `prev_content`, `transaction_id` for the sending device, `redacted_because`).
 // Redacted events are served redacted per their room version's algorithm
-// (https://spec.matrix.org/v1.19/client-server-api/#redactions).
+// (https://spec.matrix.org/v1.19/client-server-api/#redactions). Bundled
+// aggregations (`unsigned.m.relations`: m.thread, m.replace, m.reference) per
+// https://spec.matrix.org/v1.19/client-server-api/#aggregations-of-child-events.
 
 import { redactEvent, roomVersionRules, type Pdu } from "@weft/common";
-import { getEventsById, type Queryable, type StoredEvent } from "@weft/storage-pg";
+import { childAggregations, getEventsById, type Queryable, type StoredEvent } from "@weft/storage-pg";
 import { parsePdu } from "./room-state.js";
 
 /** A room event in the client format. */
@@ -79,6 +81,59 @@ export function formatEvent(row: StoredEvent, options: FormatOptions, redactedBe
   if (pdu.type === "m.room.member" && unsigned.prev_content === undefined) delete unsigned.prev_content;
   event.unsigned = unsigned;
   return event;
+}
+
+/**
+ * Adds bundled aggregations to `events` (the formatted `rows`, same order), in
+ * place: `m.thread` (`latest_event` with its own aggregations, `count`,
+ * `current_user_participated`), `m.replace` (the most recent valid edit,
+ * omitted when the original is redacted) and `m.reference` (`chunk` of event
+ * IDs). State events receive none (spec). One query per room, plus one for
+ * the thread summaries' latest events.
+ *
+ * @example
+ * ```ts
+ * const events = await formatEvents(db, rows, options);
+ * await bundleAggregations(db, rows, events, options);
+ * events[0]?.unsigned?.["m.relations"];
+ * ```
+ */
+export async function bundleAggregations(db: Queryable, rows: readonly StoredEvent[], events: ClientEvent[], options: FormatOptions, depth = 0): Promise<void> {
+  const userId = options.requester?.userId ?? "";
+  const byRoom = new Map<string, string[]>();
+  for (const row of rows) if (row.state_key === null) (byRoom.get(row.room_id) ?? byRoom.set(row.room_id, []).get(row.room_id)!).push(row.event_id);
+  const bundles = new Map<string, Record<string, unknown>>();
+  const latestRows: StoredEvent[] = [];
+  const latestOf = new Map<string, string>();
+  for (const [roomId, ids] of byRoom) {
+    const aggregations = await childAggregations(db, roomId, ids, userId);
+    for (const [parent, agg] of aggregations) {
+      const bundle: Record<string, unknown> = {};
+      if (agg.replace) bundle["m.replace"] = formatEvent(agg.replace, options);
+      if (agg.references) bundle["m.reference"] = { chunk: agg.references.map((event_id) => ({ event_id })) };
+      if (agg.thread) {
+        const root = rows.find((r) => r.event_id === parent);
+        bundle["m.thread"] = { count: agg.thread.count, current_user_participated: agg.thread.participated || root?.sender === userId };
+        latestRows.push(agg.thread.latest);
+        latestOf.set(parent, agg.thread.latest.event_id);
+      }
+      if (Object.keys(bundle).length > 0) bundles.set(parent, bundle);
+    }
+  }
+  if (latestRows.length > 0) {
+    // The latest event is served like any other event, with its own aggregations (one level: threads do not nest).
+    const latest = await formatEvents(db, latestRows, options);
+    if (depth === 0) await bundleAggregations(db, latestRows, latest, options, depth + 1);
+    const byId = new Map(latest.map((e) => [e.event_id, e]));
+    for (const [parent, latestId] of latestOf) {
+      const thread = bundles.get(parent)?.["m.thread"] as Record<string, unknown> | undefined;
+      if (thread) bundles.set(parent, { ...bundles.get(parent), "m.thread": { latest_event: byId.get(latestId), ...thread } });
+    }
+  }
+  for (const event of events) {
+    const bundle = bundles.get(event.event_id);
+    if (bundle) event.unsigned = { ...event.unsigned, "m.relations": { ...((event.unsigned?.["m.relations"] as object | undefined) ?? {}), ...bundle } };
+  }
 }
 
 /** The stripped form of a state event (https://spec.matrix.org/v1.19/client-server-api/#stripped-state). */

@@ -67,18 +67,32 @@ export class MessagesService {
     const now = await currentStreamPosition(this.ctx.db);
     const from = parsePosition(q.from) ?? (q.dir === "b" ? now : 0);
     const to = parsePosition(q.to);
-    let rows: StoredEvent[];
-    if (q.dir === "b") {
-      const upTo = cap === undefined ? from : Math.min(from, cap);
-      rows = await roomEvents(this.ctx.db, { roomId, upTo, after: to, direction: "backward", limit, filter: filterSql(q.filter) });
-    } else {
-      const upTo = cap === undefined ? to : Math.min(to ?? Number.MAX_SAFE_INTEGER, cap);
-      rows = await roomEvents(this.ctx.db, { roomId, after: from, upTo, direction: "forward", limit, filter: filterSql(q.filter) });
+    // History visibility may hide part of a page: keep reading (a few pages at most)
+    // so a client is not handed a run of empty chunks; tokens follow the rows read.
+    const rows: StoredEvent[] = [];
+    const chunk: ClientEvent[] = [];
+    let cursor = from;
+    let more = false;
+    for (let round = 0; round < 4 && chunk.length < limit; round++) {
+      const want = limit - chunk.length;
+      let page: StoredEvent[];
+      if (q.dir === "b") {
+        const upTo = cap === undefined ? cursor : Math.min(cursor, cap);
+        page = await roomEvents(this.ctx.db, { roomId, upTo, after: to, direction: "backward", limit: want, filter: filterSql(q.filter) });
+      } else {
+        const upTo = cap === undefined ? to : Math.min(to ?? Number.MAX_SAFE_INTEGER, cap);
+        page = await roomEvents(this.ctx.db, { roomId, after: cursor, upTo, direction: "forward", limit: want, filter: filterSql(q.filter) });
+      }
+      const served = await this.rooms.serveEvents(requester, page, { membership: vis.membership, aggregate: true });
+      rows.push(...served.rows);
+      chunk.push(...served.events);
+      more = page.length === want;
+      const last = page.at(-1);
+      if (last) cursor = q.dir === "b" ? Number(last.stream_position) - 1 : Number(last.stream_position);
+      if (!more) break;
     }
-    const chunk = await this.rooms.format(rows, requester);
     const result: { start: string; end?: string; chunk: ClientEvent[]; state?: ClientEvent[] } = { start: `s${from}`, chunk };
-    const last = rows.at(-1);
-    if (last && rows.length === limit) result.end = `s${q.dir === "b" ? Number(last.stream_position) - 1 : Number(last.stream_position)}`;
+    if (more) result.end = `s${cursor}`;
     if (q.filter?.lazy_load_members) result.state = await this.memberEventsFor(requester, roomId, rows);
     return result;
   }
@@ -107,17 +121,21 @@ export class MessagesService {
     const beforeLimit = Math.floor(limit / 2);
     const afterLimit = limit - beforeLimit;
     const filter = filterSql(q.filter);
-    const before = await roomEvents(this.ctx.db, { roomId, upTo: position - 1, direction: "backward", limit: beforeLimit, filter });
-    const after = await roomEvents(this.ctx.db, { roomId, after: position, upTo: vis.current ? undefined : vis.upTo, direction: "forward", limit: afterLimit, filter });
+    const [shown] = (await this.rooms.serveEvents(requester, [target], { membership: vis.membership, aggregate: true })).events;
+    if (!shown) throw new MatrixError("M_NOT_FOUND", "event not found");
+    const beforeRows = await roomEvents(this.ctx.db, { roomId, upTo: position - 1, direction: "backward", limit: beforeLimit, filter });
+    const afterRows = await roomEvents(this.ctx.db, { roomId, after: position, upTo: vis.current ? undefined : vis.upTo, direction: "forward", limit: afterLimit, filter });
+    const before = await this.rooms.serveEvents(requester, beforeRows, { membership: vis.membership, aggregate: true });
+    const after = await this.rooms.serveEvents(requester, afterRows, { membership: vis.membership, aggregate: true });
     const state = q.filter?.lazy_load_members
-      ? await this.memberEventsFor(requester, roomId, [...before, target, ...after])
+      ? await this.memberEventsFor(requester, roomId, [...before.rows, target, ...after.rows])
       : await this.rooms.format(await this.rooms.stateEvents(requester, roomId), requester);
     return {
-      start: `s${before.length ? Number(before.at(-1)!.stream_position) - 1 : position - 1}`,
-      end: `s${after.length ? Number(after.at(-1)!.stream_position) : position}`,
-      event: (await this.rooms.format([target], requester))[0],
-      events_before: await this.rooms.format(before, requester),
-      events_after: await this.rooms.format(after, requester),
+      start: `s${beforeRows.length ? Number(beforeRows.at(-1)!.stream_position) - 1 : position - 1}`,
+      end: `s${afterRows.length ? Number(afterRows.at(-1)!.stream_position) : position}`,
+      event: shown,
+      events_before: before.events,
+      events_after: after.events,
       state,
     };
   }

@@ -26,6 +26,7 @@ export class RelationsService {
     const vis = await this.rooms.visibility(requester.userId, roomId);
     const parent = await getEventById(this.ctx.db, eventId);
     if (!parent || parent.room_id !== roomId) throw new MatrixError("M_NOT_FOUND", "event not found");
+    if ((await this.rooms.serveEvents(requester, [parent], { membership: vis.membership })).rows.length === 0) throw new MatrixError("M_NOT_FOUND", "event not found");
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 100);
     const dir = q.dir ?? "b";
     const from = parsePosition(q.from);
@@ -55,7 +56,9 @@ export class RelationsService {
       }
       rows.sort((a, b) => (dir === "b" ? Number(b.stream_position) - Number(a.stream_position) : Number(a.stream_position) - Number(b.stream_position)));
     }
-    const out: { chunk: ClientEvent[]; next_batch?: string; recursion_depth?: number } = { chunk: await this.rooms.format(rows, requester) };
+    // History visibility applies to the children too; they carry their own bundled aggregations.
+    const { events } = await this.rooms.serveEvents(requester, rows, { membership: vis.membership, aggregate: true });
+    const out: { chunk: ClientEvent[]; next_batch?: string; recursion_depth?: number } = { chunk: events };
     const last = rows.at(-1);
     if (last && rows.length === limit) out.next_batch = `s${dir === "b" ? Number(last.stream_position) - 1 : Number(last.stream_position)}`;
     if (q.recurse) out.recursion_depth = Math.max(1, depth - 1);
@@ -64,7 +67,7 @@ export class RelationsService {
 
   /** `/threads`: thread roots by latest activity. */
   async threads(requester: Requester, roomId: string, q: { include?: "all" | "participated" | undefined; from?: string | undefined; limit?: number | undefined }): Promise<{ chunk: ClientEvent[]; next_batch?: string }> {
-    await this.rooms.visibility(requester.userId, roomId);
+    const vis = await this.rooms.visibility(requester.userId, roomId);
     const limit = Math.min(Math.max(q.limit ?? 50, 1), 100);
     const threads = await threadRoots(this.ctx.db, {
       roomId,
@@ -72,11 +75,8 @@ export class RelationsService {
       limit,
       participant: q.include === "participated" ? requester.userId : undefined,
     });
-    const chunk = await this.rooms.format(threads.map((t) => t.root), requester);
-    for (const [i, event] of chunk.entries()) {
-      const t = threads[i]!;
-      event.unsigned = { ...event.unsigned, "m.relations": { "m.thread": { count: t.count, current_user_participated: q.include === "participated" || undefined } } };
-    }
+    // Roots the user may see, each with its m.thread summary (latest event, count, participation).
+    const { events: chunk } = await this.rooms.serveEvents(requester, threads.map((t) => t.root), { membership: vis.membership, aggregate: true });
     const out: { chunk: ClientEvent[]; next_batch?: string } = { chunk };
     if (threads.length === limit) out.next_batch = `s${threads.at(-1)!.latest - 1}`;
     return out;

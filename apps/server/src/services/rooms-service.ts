@@ -23,12 +23,14 @@ import {
   stateGroupAtPosition,
   stateGroupIds,
   splitStateKey,
+  type MembershipRow,
   type StoredEvent,
 } from "@weft/storage-pg";
 import { HttpMatrixError } from "../http/http-error.js";
 import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
-import { formatEvents, formatEvent, type ClientEvent } from "./client-events.js";
+import { bundleAggregations, formatEvents, formatEvent, type ClientEvent } from "./client-events.js";
+import { filterVisibleEvents } from "./history-visibility.js";
 import type { EventDraft } from "./event-builder.js";
 import { actionPower, powerOf } from "./event-authorizer.js";
 import { EventPersister } from "./event-persister.js";
@@ -56,6 +58,8 @@ interface Visibility {
   /** Otherwise: the stream position reads are capped at (their leave). */
   readonly upTo?: number;
   readonly leaveStateGroup?: number | null;
+  /** The user's membership row, if they have one. */
+  readonly membership?: MembershipRow | undefined;
 }
 
 /** Room creation, events, state and membership lists. */
@@ -276,19 +280,51 @@ export class RoomsService {
    */
   async visibility(userId: string, roomId: string): Promise<Visibility> {
     const membership = await membershipOf(this.ctx.db, userId, roomId);
-    if (membership?.membership === "join") return { current: true };
+    if (membership?.membership === "join") return { current: true, membership };
+    const worldReadable = async (): Promise<boolean> => {
+      const hv = await currentStateRows(this.ctx.db, roomId, { type: "m.room.history_visibility", stateKey: "" });
+      const event = hv[0] ? await getEventById(this.ctx.db, hv[0].event_id) : undefined;
+      return event !== undefined && (JSON.parse(event.json) as { content?: { history_visibility?: string } }).content?.history_visibility === "world_readable";
+    };
     if (membership && (membership.membership === "leave" || membership.membership === "ban")) {
+      // Left users read up to their leave; in a world-readable room they may peek like anyone.
+      if (await worldReadable()) return { current: true, membership };
       const leave = await getEventById(this.ctx.db, membership.event_id);
-      return { current: false, upTo: Number(membership.stream_position), leaveStateGroup: leave?.state_group_after ?? null };
+      return { current: false, upTo: Number(membership.stream_position), leaveStateGroup: leave?.state_group_after ?? null, membership };
     }
-    const hv = await currentStateRows(this.ctx.db, roomId, { type: "m.room.history_visibility", stateKey: "" });
-    if (hv[0]) {
-      const event = await getEventById(this.ctx.db, hv[0].event_id);
-      if (event && (JSON.parse(event.json) as { content?: { history_visibility?: string } }).content?.history_visibility === "world_readable") {
-        return { current: true };
-      }
-    }
+    if (await worldReadable()) return { current: true, membership };
     throw new MatrixError("M_FORBIDDEN", `you are not a member of ${roomId}`);
+  }
+
+  /**
+   * Serves a page of `roomId`'s events to a user: drops those history
+   * visibility hides (state at each event, one query per page), formats the
+   * rest and, with `aggregate`, bundles child-event aggregations.
+   */
+  async serveEvents(
+    requester: Requester,
+    rows: readonly StoredEvent[],
+    options: { membership?: MembershipRow | undefined; aggregate?: boolean } = {},
+  ): Promise<{ rows: StoredEvent[]; events: ClientEvent[] }> {
+    const byRoom = new Map<string, StoredEvent[]>();
+    for (const row of rows) (byRoom.get(row.room_id) ?? byRoom.set(row.room_id, []).get(row.room_id)!).push(row);
+    let visible: StoredEvent[];
+    if (byRoom.size <= 1) {
+      const membership = options.membership ?? (rows[0] ? await membershipOf(this.ctx.db, requester.userId, rows[0].room_id) : undefined);
+      visible = await filterVisibleEvents(this.ctx.db, requester.userId, rows, membership);
+    } else {
+      const keep = new Set<string>();
+      for (const [roomId, page] of byRoom) {
+        const membership = await membershipOf(this.ctx.db, requester.userId, roomId);
+        for (const r of await filterVisibleEvents(this.ctx.db, requester.userId, page, membership)) keep.add(r.event_id);
+      }
+      visible = rows.filter((r) => keep.has(r.event_id));
+    }
+    const events = await this.format(visible, requester);
+    if (options.aggregate) {
+      await bundleAggregations(this.ctx.db, visible, events, { now: this.ctx.now(), requester, roomVersion: this.versionOf });
+    }
+    return { rows: visible, events };
   }
 
   /** State events visible to `userId` (current, or at their leave). */
@@ -316,13 +352,15 @@ export class RoomsService {
     return event;
   }
 
-  /** One event, if `userId` may see it. */
+  /** One event, if `userId` may see it (history visibility), with its bundled aggregations. */
   async event(requester: Requester, roomId: string, eventId: string): Promise<ClientEvent> {
     const vis = await this.visibility(requester.userId, roomId);
     const row = await getEventById(this.ctx.db, eventId);
     if (!row || row.room_id !== roomId || row.stream_position === null) throw new MatrixError("M_NOT_FOUND", "event not found");
     if (!vis.current && vis.upTo !== undefined && Number(row.stream_position) > vis.upTo) throw new MatrixError("M_NOT_FOUND", "event not found");
-    return (await this.format([row], requester))[0]!;
+    const { events } = await this.serveEvents(requester, [row], { membership: vis.membership, aggregate: true });
+    if (!events[0]) throw new MatrixError("M_NOT_FOUND", "event not found");
+    return events[0];
   }
 
   /** Rooms the user is joined to. */

@@ -304,7 +304,8 @@ export class SyncService {
     const startPos = first ? Number(first.stream_position) - 1 : pos;
     const room: Record<string, unknown> = {};
     room.timeline = {
-      events: await this.rooms.format(timelineRows, requester),
+      // History visibility per event (fast path when joined throughout); bundled aggregations when limited (spec).
+      events: (await this.rooms.serveEvents(requester, timelineRows, { membership: m, aggregate: limited })).events,
       limited,
       prev_batch: `s${startPos}`,
     };
@@ -334,7 +335,7 @@ export class SyncService {
     const before = sincePos === undefined ? new Map<string, string>() : await this.#stateAt(m.room_id, sincePos);
     const atStart = first ? await this.#stateBefore(first) : await this.#stateAt(m.room_id, leavePos);
     return {
-      timeline: { events: await this.rooms.format(timelineRows, requester), limited, prev_batch: `s${first ? Number(first.stream_position) - 1 : leavePos}` },
+      timeline: { events: (await this.rooms.serveEvents(requester, timelineRows, { membership: m, aggregate: limited })).events, limited, prev_batch: `s${first ? Number(first.stream_position) - 1 : leavePos}` },
       state: { events: sincePos === undefined || limited ? await this.#stateDelta(requester, before, atStart, undefined, roomFilter.state) : [] },
       account_data: { events: [] },
     };
