@@ -167,6 +167,9 @@ export class EventPersister {
     createContent: Record<string, unknown>,
     rest: (roomId: string) => readonly EventDraft[],
     legacyRoomId: string,
+    // Rooms side: the create event's timestamp (a retry after a v12 room ID collision
+    // picks a later one) and work done in the same transaction (aliases, directory).
+    options: { originServerTs?: number; inTransaction?: (tx: Queryable, roomId: string) => Promise<void> } = {},
   ): Promise<{ roomId: string; events: PersistedEvent[] }> {
     const empty: RoomSnapshot = {
       roomId: legacyRoomId,
@@ -179,13 +182,15 @@ export class EventPersister {
       ids: new Map(),
     };
     const createDraft: EventDraft = { type: "m.room.create", sender: creator, stateKey: "", content: createContent };
-    const createBuilt = buildEvent(createDraft, empty, { serverName: this.ctx.config.server_name, key: this.ctx.signingKey, now: this.ctx.now() });
+    const createBuilt = buildEvent(createDraft, empty, { serverName: this.ctx.config.server_name, key: this.ctx.signingKey, now: options.originServerTs ?? this.ctx.now() });
     const roomId = createBuilt.roomId;
     const { events, snapshot } = await this.ctx.db.transaction(async (tx) => {
       await insertRoom(tx, { roomId, roomVersion, creator, createdTs: this.ctx.now() });
       await lockRoomSummary(tx, roomId);
       const base: RoomSnapshot = { ...empty, roomId };
-      return this.#persistAll(tx, base, [createDraft, ...rest(roomId)], createBuilt);
+      const persisted = await this.#persistAll(tx, base, [createDraft, ...rest(roomId)], createBuilt);
+      await options.inTransaction?.(tx, roomId);
+      return persisted;
     });
     this.#committed(snapshot, events);
     return { roomId, events };
