@@ -3,63 +3,11 @@
 // paginate history and leave — on PGlite and (when WEFT_TEST_DATABASE_URL is
 // set) PostgreSQL.
 
-// matrix-js-sdk 43 declares Node 22; on Node 20 it only lacks Promise.withResolvers.
-if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
-  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sdk, silenceSdkLogs, registerClient, startSyncing, waitFor, type Client } from "./support/matrix-sdk.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
-const sdk = await import("matrix-js-sdk");
-// The SDK logs every sync step (and probes for endpoints Weft does not offer) on the console.
-for (const level of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, level).mockImplementation(() => undefined);
-
-type Client = import("matrix-js-sdk").MatrixClient;
-
-async function registerClient(baseUrl: string, username: string): Promise<Client> {
-  const anon = sdk.createClient({ baseUrl });
-  const password = `pw-${username}-long-enough`;
-  let session: string | undefined;
-  try {
-    await anon.registerRequest({ username, password });
-  } catch (error) {
-    session = (error as { data?: { session?: string } }).data?.session;
-  }
-  const res = await anon.registerRequest({ username, password, auth: { type: "m.login.dummy", session } });
-  return sdk.createClient({ baseUrl, userId: res.user_id, accessToken: res.access_token!, deviceId: res.device_id! });
-}
-
-function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      const value = check();
-      if (value !== undefined && value !== false) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
-async function startSyncing(client: Client): Promise<void> {
-  const prepared = new Promise<void>((resolve) => {
-    client.on(sdk.ClientEvent.Sync, (state) => {
-      if (state === "PREPARED") resolve();
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-}
+silenceSdkLogs();
 
 describe.each(testBackends())("matrix-js-sdk against Weft on $name", (backend) => {
   let t: TestServer;

@@ -6,89 +6,11 @@
 // device of the same user restores the room keys from that backup — on
 // PGlite and (when WEFT_TEST_DATABASE_URL is set) PostgreSQL.
 
-// matrix-js-sdk 43 declares Node 22; on Node 20 it only lacks Promise.withResolvers.
-if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
-  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sdk, silenceSdkLogs, registerClient, loginClient, startSyncing, waitFor, passwordOf, type Client } from "./support/matrix-sdk.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
-const sdk = await import("matrix-js-sdk");
-// The SDK logs every sync step (and probes for endpoints Weft does not offer) on the console.
-for (const level of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, level).mockImplementation(() => undefined);
-
-type Client = import("matrix-js-sdk").MatrixClient;
-
-// Until GET /pushrules/ and POST /user/{userId}/filter are served (accounts
-// side), answer them here when — and only when — the server does not know the
-// endpoint (404): push rules with the server default ruleset, a new filter
-// with its JSON as the filter ID (/sync accepts inline JSON filters). The
-// SDK's sync loop needs both before its first /sync.
-const { serverDefaultRuleset } = await import("@weft/push-rules");
-function fetchFor(userId: string | undefined): typeof fetch {
-  return async (input, init) => {
-    const response = await fetch(input, init);
-    if (userId && response.status === 404 && String(input instanceof Request ? input.url : input).includes("/pushrules/")) {
-      return new Response(JSON.stringify({ global: serverDefaultRuleset(userId) }), { status: 200, headers: { "content-type": "application/json" } });
-    }
-    if (response.status === 404 && init?.method === "POST" && /\/user\/[^/]+\/filter$/.test(String(input))) {
-      return new Response(JSON.stringify({ filter_id: String(init.body) }), { status: 200, headers: { "content-type": "application/json" } });
-    }
-    return response;
-  };
-}
-
-async function registerClient(baseUrl: string, username: string): Promise<Client> {
-  const anon = sdk.createClient({ baseUrl });
-  const password = `pw-${username}-long-enough`;
-  let session: string | undefined;
-  try {
-    await anon.registerRequest({ username, password });
-  } catch (error) {
-    session = (error as { data?: { session?: string } }).data?.session;
-  }
-  const res = await anon.registerRequest({ username, password, auth: { type: "m.login.dummy", session } });
-  return sdk.createClient({ baseUrl, userId: res.user_id, accessToken: res.access_token!, deviceId: res.device_id!, fetchFn: fetchFor(res.user_id) });
-}
-
-function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      const value = check();
-      if (value !== undefined && value !== false) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
-}
-
-async function startSyncing(client: Client): Promise<void> {
-  const prepared = new Promise<void>((resolve) => {
-    client.on(sdk.ClientEvent.Sync, (state) => {
-      if (state === "PREPARED") resolve();
-    });
-  });
-  await client.startClient({ initialSyncLimit: 10 });
-  await prepared;
-}
-
-
-async function loginClient(baseUrl: string, username: string): Promise<Client> {
-  const anon = sdk.createClient({ baseUrl });
-  const res = await anon.login("m.login.password", { identifier: { type: "m.id.user", user: username }, password: `pw-${username}-long-enough` });
-  return sdk.createClient({ baseUrl, userId: res.user_id, accessToken: res.access_token, deviceId: res.device_id, fetchFn: fetchFor(res.user_id) });
-}
+silenceSdkLogs();
 
 async function startCrypto(client: Client): Promise<void> {
   await client.initRustCrypto({ useIndexedDB: false });
@@ -97,7 +19,7 @@ async function startCrypto(client: Client): Promise<void> {
 
 function passwordAuth(username: string) {
   return async (makeRequest: (auth: Record<string, unknown> | null) => Promise<unknown>): Promise<void> => {
-    await makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: username }, password: `pw-${username}-long-enough` });
+    await makeRequest({ type: "m.login.password", identifier: { type: "m.id.user", user: username }, password: passwordOf(username) });
   };
 }
 

@@ -3,28 +3,15 @@
 // page with matrix-js-sdk, its errors, and GET /_matrix/client/v1/room_summary/{roomIdOrAlias}
 // (https://spec.matrix.org/v1.19/client-server-api/#get_matrixclientv1room_summaryroomidoralias).
 
-// matrix-js-sdk 43 declares Node 22; on Node 20 it only lacks Promise.withResolvers.
-if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
-  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
 import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile } from "@weft/signing";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HierarchyService } from "../src/services/hierarchy-service.js";
 import type { ServiceContext } from "../src/services/index.js";
 import { call, register, roomPath, type RoomTestUser } from "./support/room-helpers.js";
+import { sdk, silenceSdkLogs } from "./support/matrix-sdk.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
-const sdk = await import("matrix-js-sdk");
-for (const level of ["log", "info", "warn", "debug"] as const) vi.spyOn(console, level).mockImplementation(() => undefined);
+silenceSdkLogs(["log", "info", "warn", "debug"]);
 
 const hierarchyPath = (roomId: string, query = ""): string =>
   `/_matrix/client/v1/rooms/${encodeURIComponent(roomId)}/hierarchy${query}`;

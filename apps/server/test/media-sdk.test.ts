@@ -4,26 +4,13 @@
 // profile and downloads the avatar and a thumbnail through the authenticated
 // /_matrix/client/v1/media endpoints the SDK builds with `mxcUrlToHttp`.
 
-// matrix-js-sdk 43 declares Node 22; on Node 20 it only lacks Promise.withResolvers.
-if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
-  (Promise as unknown as { withResolvers: () => unknown }).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason: unknown) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    return { promise, resolve, reject };
-  };
-}
-
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sdk, silenceSdkLogs } from "./support/matrix-sdk.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 import { registerMediaUser, testImage } from "./support/media-http.js";
 
-const sdk = await import("matrix-js-sdk");
-for (const level of ["log", "info", "warn", "error", "debug"] as const) vi.spyOn(console, level).mockImplementation(() => undefined);
+silenceSdkLogs();
 
 describe.each(testBackends())("matrix-js-sdk media on $name", (backend) => {
   let t: TestServer;
