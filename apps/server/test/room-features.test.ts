@@ -73,7 +73,7 @@ describe.each(testBackends())("room features on $name", (backend) => {
   it("manages aliases and the public room directory", async () => {
     await call(t, alice, "PUT", `/_matrix/client/v3/directory/room/${encodeURIComponent("#features:localhost")}`, { room_id: roomId });
     expect(await call(t, bob, "GET", `/_matrix/client/v3/directory/room/${encodeURIComponent("#features:localhost")}`)).toEqual({ room_id: roomId, servers: ["localhost"] });
-    expect((await call(t, bob, "PUT", `/_matrix/client/v3/directory/room/${encodeURIComponent("#features:localhost")}`, { room_id: roomId }, 400)).errcode).toBe("M_UNKNOWN");
+    expect((await call(t, bob, "PUT", `/_matrix/client/v3/directory/room/${encodeURIComponent("#features:localhost")}`, { room_id: roomId }, 409)).errcode).toBe("M_UNKNOWN");
     expect((await call(t, bob, "PUT", `/_matrix/client/v3/directory/room/${encodeURIComponent("#x:elsewhere")}`, { room_id: roomId }, 400)).errcode).toBe("M_INVALID_PARAM");
     expect(await call(t, bob, "GET", roomPath(roomId, "/aliases"))).toEqual({ aliases: ["#features:localhost"] });
     expect((await call(t, bob, "DELETE", `/_matrix/client/v3/directory/room/${encodeURIComponent("#features:localhost")}`, undefined, 403)).errcode).toBe("M_FORBIDDEN");

@@ -3,6 +3,7 @@
 
 import { MatrixError, isRoomAlias, serverNameOf } from "@weft/common";
 import { aliasesOfRoom, createAlias, deleteAlias, getAlias, isRoomPublic, publicRooms, setRoomPublic, type RoomSummary } from "@weft/storage-pg";
+import { HttpMatrixError } from "../http/http-error.js";
 import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 import { actionPower, powerOf, requiredPower } from "./event-authorizer.js";
@@ -26,7 +27,8 @@ export class DirectoryService {
     if (!(await this.rooms.roomVersion(roomId))) throw new MatrixError("M_NOT_FOUND", `unknown room ${roomId}`);
     const vis = await this.rooms.visibility(requester.userId, roomId).catch(() => undefined);
     if (!vis?.current) throw new MatrixError("M_FORBIDDEN", "you are not in this room");
-    if (!(await createAlias(this.ctx.db, alias, roomId, requester.userId))) throw new MatrixError("M_UNKNOWN", `${alias} already exists`, { extra: {} });
+    // The insert decides a race between two requests for one alias: the loser gets 409 (spec).
+    if (!(await createAlias(this.ctx.db, alias, roomId, requester.userId))) throw new HttpMatrixError(409, "M_UNKNOWN", `room alias ${alias} already exists`);
   }
 
   /** Resolves an alias. */

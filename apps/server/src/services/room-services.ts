@@ -48,6 +48,8 @@ export function createRoomServices(ctx: ServiceContext, hooks?: AccountHooks): R
   });
   hooks?.onUserDeactivated.push((userId) => membership.leaveAllRooms(userId));
   const typing = new TypingService(ctx.notifier);
+  // Typing is relayed between processes sharing a PostgreSQL database (NOTIFY).
+  typing.connect(ctx.db).catch((err: unknown) => ctx.logger.warn({ err }, "typing relay unavailable"));
   return {
     rooms,
     membership,

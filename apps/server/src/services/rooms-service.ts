@@ -24,6 +24,7 @@ import {
   stateGroupIds,
   splitStateKey,
   type MembershipRow,
+  type Queryable,
   type StoredEvent,
 } from "@weft/storage-pg";
 import { HttpMatrixError } from "../http/http-error.js";
@@ -49,7 +50,11 @@ export interface CreateRoomRequest {
   preset?: "private_chat" | "public_chat" | "trusted_private_chat" | undefined;
   is_direct?: boolean | undefined;
   power_level_content_override?: Record<string, unknown> | undefined;
+  invite_3pid?: unknown[] | undefined;
 }
+
+/** Why third-party invites (https://spec.matrix.org/v1.19/client-server-api/#third-party-invites) are refused. */
+export const THIRD_PARTY_INVITES_UNSUPPORTED = "third-party invites need an identity server, and this server trusts none";
 
 /** Where a user stands in a room, for read access. */
 interface Visibility {
@@ -100,6 +105,9 @@ export class RoomsService {
     const version = body.room_version ?? DEFAULT_ROOM_VERSION;
     if (!isKnownRoomVersion(version)) throw new MatrixError("M_UNSUPPORTED_ROOM_VERSION", `unsupported room version ${version}`);
     const rules = roomVersionRules(version);
+    // Third-party invites need an identity server, and this server trusts none:
+    // refuse before anything is created (M_SERVER_NOT_TRUSTED, spec "Standard error response").
+    if ((body.invite_3pid ?? []).length > 0) throw new MatrixError("M_SERVER_NOT_TRUSTED", THIRD_PARTY_INVITES_UNSUPPORTED);
     const invitees = [...new Set(body.invite ?? [])];
     for (const user of invitees) if (!isUserId(user)) throw new MatrixError("M_INVALID_PARAM", `expected user IDs in invite, got ${user}`);
     let alias: string | undefined;
@@ -182,22 +190,39 @@ export class RoomsService {
 
     const profile = await this.profileOf(creator);
     const legacyRoomId = `!${randomBytes(12).toString("base64url")}:${serverName}`;
-    const { roomId } = await this.persister.createRoom(version, creator, createContent, () => {
-        const drafts: EventDraft[] = [
-          { type: "m.room.member", stateKey: creator, sender: creator, content: { membership: "join", ...profile } },
-          { type: "m.room.power_levels", stateKey: "", sender: creator, content: plFromInitial ?? powerLevels },
-          ...state.values(),
-        ];
-        for (const user of invitees) {
-          const content: Record<string, unknown> = { membership: "invite" };
-          if (body.is_direct) content.is_direct = true;
-          drafts.push({ type: "m.room.member", stateKey: user, sender: creator, content });
-        }
-        return drafts;
-      }, legacyRoomId);
+    const drafts = (): EventDraft[] => {
+      const list: EventDraft[] = [
+        { type: "m.room.member", stateKey: creator, sender: creator, content: { membership: "join", ...profile } },
+        { type: "m.room.power_levels", stateKey: "", sender: creator, content: plFromInitial ?? powerLevels },
+        ...state.values(),
+      ];
+      for (const user of invitees) {
+        const content: Record<string, unknown> = { membership: "invite" };
+        if (body.is_direct) content.is_direct = true;
+        list.push({ type: "m.room.member", stateKey: user, sender: creator, content });
+      }
+      return list;
+    };
+    // The alias and directory listing commit with the room, or not at all: a
+    // concurrent request that took the alias first makes this one M_ROOM_IN_USE.
+    const inTransaction = async (tx: Queryable, roomId: string): Promise<void> => {
+      if (alias && !(await createAlias(tx, alias, roomId, creator))) throw new MatrixError("M_ROOM_IN_USE", `${alias} is already in use`);
+      if (body.visibility === "public") await setRoomPublic(tx, roomId, true);
+    };
+    // Since room version 12 the room ID is the create event's reference hash: two
+    // identical requests by one user in the same millisecond would compute the same
+    // room. The unique room row detects it; the retry signs a later timestamp.
+    let originServerTs = this.ctx.now();
+    let roomId: string | undefined;
+    for (let attempt = 0; roomId === undefined; attempt++) {
+      try {
+        ({ roomId } = await this.persister.createRoom(version, creator, createContent, drafts, legacyRoomId, { originServerTs, inTransaction }));
+      } catch (error) {
+        if (attempt >= 20 || !isUniqueViolation(error, ["rooms_pkey", "room_summaries_pkey", "events_pkey"])) throw error;
+        originServerTs += 1;
+      }
+    }
     this.#versions.set(roomId, version);
-    if (alias) await createAlias(this.ctx.db, alias, roomId, creator);
-    if (body.visibility === "public") await setRoomPublic(this.ctx.db, roomId, true);
     return alias ? { room_id: roomId, room_alias: alias } : { room_id: roomId };
   }
 
@@ -221,7 +246,7 @@ export class RoomsService {
     } catch (error) {
       // A concurrent retry of the same transaction won the unique index, or the retry comes
       // after the sender lost the right to send: answer with the earlier event either way.
-      if ((error as { code?: string }).code === "23505" || (error as { errcode?: string }).errcode === "M_FORBIDDEN") {
+      if (isUniqueViolation(error) || (error as { errcode?: string }).errcode === "M_FORBIDDEN") {
         const again = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
         if (again) return again;
       }
@@ -246,15 +271,24 @@ export class RoomsService {
     const target = await getEventById(this.ctx.db, eventId);
     const content: Record<string, unknown> = reason !== undefined ? { reason } : {};
     if (roomVersionRules(version).eventFormat.redactsInContent) content.redacts = eventId;
-    const [event] = await this.persister.send(roomId, (snapshot) => {
-      if (target && target.room_id === roomId && target.sender !== requester.userId) {
-        if (powerOf(requester.userId, snapshot.state, version) < actionPower("redact", snapshot.state, version)) {
-          throw new MatrixError("M_FORBIDDEN", "insufficient power to redact other users' events");
+    try {
+      const [event] = await this.persister.send(roomId, (snapshot) => {
+        if (target && target.room_id === roomId && target.sender !== requester.userId) {
+          if (powerOf(requester.userId, snapshot.state, version) < actionPower("redact", snapshot.state, version)) {
+            throw new MatrixError("M_FORBIDDEN", "insufficient power to redact other users' events");
+          }
         }
+        return [{ type: "m.room.redaction", sender: requester.userId, content, redacts: eventId, txn: { device: requester.deviceId, txnId } }];
+      });
+      return event!.eventId;
+    } catch (error) {
+      // A concurrent retry of the same transaction won the unique (sender, device, txn) index.
+      if (isUniqueViolation(error, ["events_txn"])) {
+        const again = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
+        if (again) return again;
       }
-      return [{ type: "m.room.redaction", sender: requester.userId, content, redacts: eventId, txn: { device: requester.deviceId, txnId } }];
-    });
-    return event!.eventId;
+      throw error;
+    }
   }
 
   async #requireKnownRoomForWrite(roomId: string): Promise<string> {
@@ -420,6 +454,18 @@ export class RoomsService {
   formatOne(row: StoredEvent, requester?: Requester): ClientEvent {
     return formatEvent(row, { now: this.ctx.now(), requester, roomVersion: this.versionOf });
   }
+}
+
+/**
+ * Whether `error` is PostgreSQL's unique violation (SQLSTATE 23505), on one of
+ * `constraints` when given (pg and PGlite both report the constraint name).
+ */
+export function isUniqueViolation(error: unknown, constraints?: readonly string[]): boolean {
+  const e = error as { code?: unknown; constraint?: unknown; message?: unknown };
+  if (e?.code !== "23505") return false;
+  if (!constraints) return true;
+  const where = `${typeof e.constraint === "string" ? e.constraint : ""} ${typeof e.message === "string" ? e.message : ""}`;
+  return constraints.some((c) => where.includes(c));
 }
 
 /** Parses a stream token `s<position>[_…]` (sync and pagination tokens). */

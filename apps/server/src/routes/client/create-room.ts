@@ -6,6 +6,9 @@ import type { Services } from "../../services/index.js";
 
 const Content = z.record(z.string(), z.unknown());
 
+/** An `invite_3pid` entry (https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3createroom). */
+export const Invite3pidSchema = z.object({ id_server: z.string(), id_access_token: z.string(), medium: z.string(), address: z.string() });
+
 /** `POST /createRoom`. */
 export function createRoomRoutes(services: Services): AnyRoute[] {
   return [
@@ -20,7 +23,7 @@ export function createRoomRoutes(services: Services): AnyRoute[] {
         name: z.string().optional(),
         topic: z.string().optional(),
         invite: z.array(z.string()).optional(),
-        invite_3pid: z.array(z.unknown()).optional(),
+        invite_3pid: z.array(Invite3pidSchema).optional(),
         room_version: z.string().optional(),
         creation_content: Content.optional(),
         initial_state: z.array(z.object({ type: z.string(), state_key: z.string().optional(), content: Content })).optional(),

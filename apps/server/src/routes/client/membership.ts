@@ -1,9 +1,12 @@
 // Room membership: https://spec.matrix.org/v1.19/client-server-api/#room-membership
 // (join by ID or alias, invite, leave, forget, kick, ban, unban, knock).
 
+import { MatrixError } from "@weft/common";
 import { z } from "zod";
 import { defineRoute, type AnyRoute } from "../../http/route.js";
 import type { Services } from "../../services/index.js";
+import { THIRD_PARTY_INVITES_UNSUPPORTED } from "../../services/rooms-service.js";
+import { Invite3pidSchema } from "./create-room.js";
 
 const Reason = z.object({ reason: z.string().optional() });
 const Target = z.object({ user_id: z.string(), reason: z.string().optional() });
@@ -42,8 +45,23 @@ export function membershipRoutes(services: Services): AnyRoute[] {
       path: "/_matrix/client/v3/rooms/:roomId/invite",
       auth: "user",
       rateLimited: true,
-      body: z.object({ user_id: z.string(), reason: z.string().optional(), is_direct: z.boolean().optional() }),
+      // Two forms share this path: by user ID, and by third-party ID (inviteBy3PID), which
+      // needs an identity server this server does not trust (M_SERVER_NOT_TRUSTED).
+      body: z.object({
+        user_id: z.string().optional(),
+        reason: z.string().optional(),
+        is_direct: z.boolean().optional(),
+        ...Invite3pidSchema.partial().shape,
+      }),
       handler: async ({ requester, params, body }) => {
+        if (body.user_id === undefined) {
+          const thirdParty = body.id_server !== undefined || body.medium !== undefined || body.address !== undefined;
+          if (!thirdParty) throw new MatrixError("M_MISSING_PARAM", "missing user_id in request body");
+          for (const key of ["id_server", "id_access_token", "medium", "address"] as const) {
+            if (body[key] === undefined) throw new MatrixError("M_MISSING_PARAM", `missing ${key} in request body`);
+          }
+          throw new MatrixError("M_SERVER_NOT_TRUSTED", THIRD_PARTY_INVITES_UNSUPPORTED);
+        }
         await membership.invite(requester, params.roomId!, body.user_id, body.reason, body.is_direct);
         return {};
       },
