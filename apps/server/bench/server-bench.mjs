@@ -11,9 +11,11 @@
 // esbuild (workspace packages aliased to their src/), starts it on a free port
 // with rate limits off, and measures its RSS. Without DATABASE_URL the started
 // server uses embedded PGlite (the targets are for PostgreSQL).
-// Options (env): BENCH_MESSAGES (default 2000), BENCH_WAKEUPS (default 200).
+// Options (env): BENCH_MESSAGES (default 2000), BENCH_WAKEUPS (default 200),
+// BENCH_SERVER_ARGS (extra node flags for the started server, e.g. --cpu-prof).
 
 import { spawn, execFileSync } from "node:child_process";
+import http from "node:http";
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -41,7 +43,9 @@ async function startServer() {
   );
   const port = 20000 + Math.floor(Math.random() * 20000);
   const dataDir = mkdtempSync(join(tmpdir(), "weft-bench-"));
-  const child = spawn(process.execPath, [out, "start"], {
+  // BENCH_SERVER_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...extra, out, "start"], {
     env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
@@ -58,15 +62,32 @@ async function startServer() {
   throw new Error("server did not start");
 }
 
-async function api(url, method, path, { token, body } = {}) {
-  const res = await fetch(url + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
+// The load generator speaks HTTP/1.1 through node:http with a keep-alive
+// agent: on a 2-core machine `fetch` (undici) costs the client more CPU per
+// request than a send costs the server, so it would measure itself.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function api(url, method, path, { token, body } = {}) {
+  const data = body ? Buffer.from(JSON.stringify(body)) : undefined;
+  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { "content-type": "application/json", "content-length": data.length } : {}) };
+  return new Promise((resolve, reject) => {
+    const req = http.request(url + path, { method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("error", reject);
+      res.on("end", () => {
+        try {
+          const json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          if (res.statusCode >= 300 && res.statusCode !== 401) reject(new Error(`${method} ${path}: ${res.statusCode} ${JSON.stringify(json)}`));
+          else resolve(json);
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+    req.on("error", reject);
+    req.end(data);
   });
-  const json = await res.json();
-  if (!res.ok && res.status !== 401) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
 }
 
 async function register(url, username) {
@@ -146,6 +167,7 @@ async function main() {
     }
   } finally {
     child?.kill("SIGTERM");
+    agent.destroy();
   }
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`\nWeft server bench — ${url}${process.env.DATABASE_URL ? " (PostgreSQL)" : child ? " (PGlite)" : ""}, ${MESSAGES} messages, ${WAKEUPS} wake-ups`);

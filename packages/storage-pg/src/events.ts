@@ -326,13 +326,16 @@ export async function insertEventAtNextPosition(
  * is written and `existing` names the earlier event (idempotency in the same
  * round trip). The summary row lock is taken before the stream row
  * lock, the same order as the transactional path, so the two never deadlock.
+ * With `notify`, a `pg_notify(channel, payload)` joins the statement when the
+ * event is stored (PostgreSQL delivers it at commit): other processes hear
+ * of the event without another round trip.
  *
  * @returns `{ position }` when stored, `{ existing }` for a repeated transaction, `{}` when the room moved on.
  */
 export async function insertEventIfRoomAt(
   db: Queryable,
   e: Omit<NewEvent, "streamPosition">,
-  options: { expectedPosition: number; bump: boolean },
+  options: { expectedPosition: number; bump: boolean; notify?: { channel: string; payload: string } | undefined },
 ): Promise<{ position?: number; existing?: string }> {
   const { rows } = await db.query<{ position: number | null; existing: string | null }>(
     `WITH dup AS (SELECT event_id FROM events WHERE $17::text IS NOT NULL AND sender = $5 AND txn_device = $16 AND txn_id = $17),
@@ -354,12 +357,13 @@ export async function insertEventIfRoomAt(
          max_depth = GREATEST(max_depth, $6::bigint)
        FROM pos WHERE room_id = $2
      )
-     SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing`,
+     SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing,
+       (SELECT pg_notify($22, $23) FROM pos WHERE $22::text IS NOT NULL) AS notified`,
     [
       e.eventId, e.roomId, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
       e.unsigned === null ? null : JSON.stringify(e.unsigned), e.stateGroupBefore, e.stateGroupAfter,
       e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, options.bump,
-      options.expectedPosition,
+      options.expectedPosition, options.notify?.channel ?? null, options.notify?.payload ?? null,
     ],
   );
   const row = rows[0];

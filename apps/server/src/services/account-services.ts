@@ -45,7 +45,7 @@ export function createAccountServices(ctx: ServiceContext): AccountServices {
   };
   const uia = new Uia(ctx.db, ctx.now, verifiers);
   const devices = new DevicesService(ctx, hooks, uia);
-  const auth = new AuthService(ctx, devices);
+  const auth = new AuthService(ctx, devices, hooks);
   const accounts = new AccountsService(ctx, auth, uia, hooks);
   verifiers["m.login.password"] = accounts.passwordVerifier();
   verifiers["m.login.registration_token"] = accounts.registrationTokenVerifier();

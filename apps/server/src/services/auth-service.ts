@@ -7,6 +7,7 @@
 import { MatrixError } from "@weft/common";
 import { AccessTokensStore, AccountsStore, DevicesStore, type Queryable } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
+import type { AccountHooks } from "./account-hooks.js";
 import type { DevicesService } from "./devices-service.js";
 import type { ServiceContext } from "./index.js";
 import { verifyPassword } from "./password-hash.js";
@@ -17,6 +18,27 @@ export const ACCESS_TOKEN_LIFETIME_MS = 5 * 60_000;
 
 /** How often a device's last-seen time is written (at most). */
 const LAST_SEEN_INTERVAL_MS = 60_000;
+
+/**
+ * How long a resolved access token is trusted without asking the database.
+ * Revocations made by this process (logout, device deletion, password change,
+ * deactivation, refresh, re-login on a device) drop the entry at once; one
+ * made by ANOTHER process sharing the database (a second server process, the
+ * `weft user` CLI) takes effect here within this delay. Expiry (`expires_ts`)
+ * is checked on every request, cached or not.
+ */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+
+/** Most tokens cached (least recently resolved dropped first). */
+const TOKEN_CACHE_MAX = 10_000;
+
+interface CachedToken {
+  readonly requester: Requester;
+  readonly expiresTs: number | null;
+  /** `performance.now()` when resolved from the database. */
+  readonly resolvedAt: number;
+  lastSeenTs: number | null;
+}
 
 /** The tokens a login or registration hands out. */
 export interface IssuedSession {
@@ -54,30 +76,77 @@ export interface LoginRequest {
  * ```
  */
 export class AuthService {
+  /** Resolved tokens by digest (see {@link TOKEN_CACHE_TTL_MS}). */
+  readonly #tokens = new Map<string, CachedToken>();
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly devices: DevicesService,
-  ) {}
+    hooks?: AccountHooks,
+  ) {
+    // Revocations in this process take effect at once.
+    hooks?.onDevicesDeleted.unshift(async (userId, deviceIds) => this.forgetTokens(userId, deviceIds));
+    hooks?.onUserDeactivated.unshift(async (userId) => this.forgetTokens(userId));
+  }
 
   /**
-   * Resolves an access token to its requester.
+   * Resolves an access token to its requester: from the per-process cache
+   * when resolved in the last {@link TOKEN_CACHE_TTL_MS}, else from the database.
    * @throws {MatrixError} `M_UNKNOWN_TOKEN` (with `soft_logout: true` when it has expired).
    */
   async authenticate(accessToken: string): Promise<Requester> {
-    const row = await new AccessTokensStore(this.ctx.db).lookupAccessToken(hashToken(accessToken));
-    if (!row || row.deactivated) throw new MatrixError("M_UNKNOWN_TOKEN", "Unknown access token", { extra: { soft_logout: false } });
+    const digest = hashToken(accessToken);
     const now = this.ctx.now();
+    const cached = this.#tokens.get(digest);
+    if (cached && performance.now() - cached.resolvedAt < TOKEN_CACHE_TTL_MS) {
+      if (cached.expiresTs !== null && now >= cached.expiresTs) {
+        throw new MatrixError("M_UNKNOWN_TOKEN", "Access token has expired", { extra: { soft_logout: true } });
+      }
+      this.#touch(cached, now);
+      return cached.requester;
+    }
+    const row = await new AccessTokensStore(this.ctx.db).lookupAccessToken(digest);
+    if (!row || row.deactivated) {
+      this.#tokens.delete(digest);
+      throw new MatrixError("M_UNKNOWN_TOKEN", "Unknown access token", { extra: { soft_logout: false } });
+    }
     if (row.expires_ts !== null && now >= row.expires_ts) {
       throw new MatrixError("M_UNKNOWN_TOKEN", "Access token has expired", { extra: { soft_logout: true } });
     }
     if (!row.used) {
       // First use of a refreshed token revokes the refresh token it replaced.
       await this.ctx.db.transaction((tx) => new AccessTokensStore(tx).markAccessTokenUsed(row.id, row.refresh_token_id));
+      this.forgetTokens(row.user_id, [row.device_id]);
     }
-    if (row.last_seen_ts === null || now - row.last_seen_ts > LAST_SEEN_INTERVAL_MS) {
-      void new DevicesStore(this.ctx.db).touchDevice(row.user_id, row.device_id, now).catch(() => undefined);
+    const entry: CachedToken = {
+      requester: { userId: row.user_id, deviceId: row.device_id, tokenId: String(row.id), isAdmin: row.is_admin },
+      expiresTs: row.expires_ts,
+      resolvedAt: performance.now(),
+      lastSeenTs: row.last_seen_ts,
+    };
+    this.#tokens.delete(digest);
+    this.#tokens.set(digest, entry);
+    if (this.#tokens.size > TOKEN_CACHE_MAX) this.#tokens.delete(this.#tokens.keys().next().value!);
+    this.#touch(entry, now);
+    return entry.requester;
+  }
+
+  /** Writes the device's last-seen time at most every {@link LAST_SEEN_INTERVAL_MS}. */
+  #touch(entry: CachedToken, now: number): void {
+    if (entry.lastSeenTs !== null && now - entry.lastSeenTs <= LAST_SEEN_INTERVAL_MS) return;
+    entry.lastSeenTs = now;
+    const { userId, deviceId } = entry.requester;
+    void new DevicesStore(this.ctx.db).touchDevice(userId, deviceId, now).catch(() => undefined);
+  }
+
+  /**
+   * Drops cached tokens of `userId` (of `deviceIds` only, when given): called
+   * whenever this process revokes tokens.
+   */
+  forgetTokens(userId: string, deviceIds?: readonly string[]): void {
+    for (const [digest, entry] of this.#tokens) {
+      if (entry.requester.userId === userId && (!deviceIds || deviceIds.includes(entry.requester.deviceId))) this.#tokens.delete(digest);
     }
-    return { userId: row.user_id, deviceId: row.device_id, tokenId: String(row.id), isAdmin: row.is_admin };
   }
 
   /**
@@ -92,7 +161,10 @@ export class AuthService {
     const deviceId = options.deviceId ?? generateDeviceId();
     const created = await new DevicesStore(tx).upsertDevice({ userId: options.userId, deviceId, displayName: options.displayName ?? null, ip: options.ip, now });
     const tokens = new AccessTokensStore(tx);
-    if (!created) await tokens.deleteDeviceTokens(options.userId, deviceId);
+    if (!created) {
+      await tokens.deleteDeviceTokens(options.userId, deviceId);
+      this.forgetTokens(options.userId, [deviceId]);
+    }
     return (await this.#issueTokens(tokens, options.userId, deviceId, options.refresh, now)).session;
   }
 
@@ -167,7 +239,7 @@ export class AuthService {
     const named = this.resolveIdentifier(request.identifier, request.user);
     const userId = await this.checkPassword(named ?? "", request.password);
     if (!userId) throw new MatrixError("M_FORBIDDEN", "Invalid username or password");
-    return this.ctx.db.transaction((tx) =>
+    const session = await this.ctx.db.transaction((tx) =>
       this.issueSession(tx, {
         userId,
         deviceId: request.device_id,
@@ -176,6 +248,10 @@ export class AuthService {
         refresh: request.refresh_token === true,
       }),
     );
+    // A re-used device's old tokens are gone: forget them again after commit (a
+    // request racing the transaction may have cached one).
+    if (request.device_id !== undefined) this.forgetTokens(userId, [session.device_id]);
+    return session;
   }
 
   /**
@@ -185,17 +261,23 @@ export class AuthService {
    * @throws {MatrixError} `M_UNKNOWN_TOKEN` (`soft_logout: true`) for an unknown or revoked token.
    */
   async refresh(refreshToken: string): Promise<Required<Omit<IssuedSession, "user_id" | "device_id">>> {
-    return this.ctx.db.transaction(async (tx) => {
+    let device: { userId: string; deviceId: string } | undefined;
+    const issued = await this.ctx.db.transaction(async (tx) => {
       const tokens = new AccessTokensStore(tx);
       const row = await tokens.lookupRefreshToken(hashToken(refreshToken));
       if (!row) throw new MatrixError("M_UNKNOWN_TOKEN", "Unknown refresh token", { extra: { soft_logout: true } });
+      this.forgetTokens(row.user_id, [row.device_id]);
       await tokens.revokeReplacedBy(row.id);
       if (row.next_id !== null) await tokens.deleteRefreshToken(row.next_id);
       await tokens.deleteAccessTokensOfRefreshToken(row.id);
       const { session: issued, refreshTokenId } = await this.#issueTokens(tokens, row.user_id, row.device_id, true, this.ctx.now());
       await tokens.setNextRefreshToken(row.id, refreshTokenId!);
+      device = { userId: row.user_id, deviceId: row.device_id };
       return { access_token: issued.access_token, refresh_token: issued.refresh_token!, expires_in_ms: issued.expires_in_ms! };
     });
+    // The replaced access token is revoked: forget it again after commit.
+    if (device) this.forgetTokens(device.userId, [device.deviceId]);
+    return issued;
   }
 
   /** `POST /logout`: deletes the requester's device and with it its tokens. */

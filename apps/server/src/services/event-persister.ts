@@ -55,6 +55,12 @@ export class EventPersister {
    * roll back with the event. Set by services/push-services.ts.
    */
   inTransaction: ((tx: Queryable, snapshot: RoomSnapshot, event: PersistedEvent) => Promise<unknown>) | undefined;
+  /**
+   * Push: whether {@link inTransaction} could write anything for `pdu` sent on
+   * `snapshot` (false when no other local member could be notified). When
+   * false the one-statement send runs without a transaction (one round trip).
+   */
+  inTransactionWanted: ((snapshot: RoomSnapshot, pdu: Pdu) => boolean) | undefined;
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -110,7 +116,12 @@ export class EventPersister {
     const relation = draft.content["m.relates_to"] as Record<string, unknown> | undefined;
     const relType = typeof relation?.rel_type === "string" ? relation.rel_type : null;
     const relatesTo = typeof relation?.event_id === "string" ? relation.event_id : null;
-    // Push (issue 8): with the push hook set, the insert and the notifications share one transaction.
+    // Push (issue 8): with the push hook set, the insert and the notifications share one transaction,
+    // unless the hook says it has nothing to record (a room without other local members).
+    const hook = this.inTransaction && (this.inTransactionWanted?.(snap, pdu) ?? true) ? this.inTransaction : undefined;
+    // Other server processes learn about the event from a NOTIFY in the same statement (sent at commit).
+    const notifyKeys = [roomId];
+    const relay = hook ? undefined : this.ctx.notifier.relayPayload(notifyKeys);
     let existing: string | undefined;
     const store = async (q: Queryable): Promise<number | undefined> => {
       const result = await insertEventIfRoomAt(
@@ -136,14 +147,14 @@ export class EventPersister {
         prevEvents: built.prevEventIds,
         authEvents: built.authEventIds,
       },
-      { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type) },
+      { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type), notify: relay !== undefined ? { channel: this.ctx.notifier.channel, payload: relay } : undefined },
     );
       existing = result.existing;
       const at = result.position;
-      if (at !== undefined) await this.inTransaction?.(q, snap, { eventId, roomId, streamPosition: at, pdu });
+      if (at !== undefined) await hook?.(q, snap, { eventId, roomId, streamPosition: at, pdu });
       return at;
     };
-    const position = this.inTransaction ? await this.ctx.db.transaction(store) : await store(this.ctx.db);
+    const position = hook ? await this.ctx.db.transaction(store) : await store(this.ctx.db);
     if (existing !== undefined) return existing;
     if (position === undefined) return undefined;
     const next: RoomSnapshot = {
@@ -153,7 +164,7 @@ export class EventPersister {
       extremities: [{ eventId, depth: pdu.depth, sha256: pdu.hashes.sha256 }, ...snap.extremities.filter((e) => !built.prevEventIds.includes(e.eventId))],
     };
     const event: PersistedEvent = { eventId, roomId, streamPosition: position, pdu };
-    this.#committed(next, [event]);
+    this.#committed(next, [event], relay !== undefined);
     return event;
   }
 
@@ -295,11 +306,11 @@ export class EventPersister {
     return persisted;
   }
 
-  #committed(snapshot: RoomSnapshot, events: readonly PersistedEvent[]): void {
+  #committed(snapshot: RoomSnapshot, events: readonly PersistedEvent[], relayed = false): void {
     this.cache.set(snapshot);
     const keys = new Set<string>([snapshot.roomId]);
     for (const event of events) if (event.pdu.type === "m.room.member" && typeof event.pdu.state_key === "string") keys.add(event.pdu.state_key);
-    this.ctx.notifier.notify([...keys]);
+    this.ctx.notifier.notify([...keys], { relayed });
     for (const listener of this.#listeners) listener(events);
   }
 }

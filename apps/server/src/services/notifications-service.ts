@@ -203,6 +203,18 @@ export class NotificationsService {
     return this.#record(tx, event, facts(), cached);
   }
 
+  /**
+   * Whether {@link recordFromSnapshot} could record anything for `pdu` on
+   * `snap`: false when no local member other than the sender is joined and the
+   * event invites no local user (the send then needs no transaction).
+   */
+  mayRecord(snap: RoomSnapshot, pdu: Pdu): boolean {
+    const content = pdu.content as Record<string, unknown>;
+    if (pdu.type === "m.room.member" && content.membership === "invite" && typeof pdu.state_key === "string" && this.#isLocal(pdu.state_key)) return true;
+    const joined = this.#memberList(snap).joined;
+    return !(joined.length === 0 || (joined.length === 1 && joined[0]!.userId === pdu.sender));
+  }
+
   async #recipientsFor(tx: Queryable, roomId: string, members: readonly PushMember[], epoch: number): Promise<RecipientList> {
     const userIds = members.map((m) => m.userId);
     const compiled = await this.pushRules.compiledFor(tx, userIds, true);

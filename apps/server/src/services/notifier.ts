@@ -18,6 +18,8 @@ interface Waiter {
 export class Notifier {
   readonly #waiters = new Map<string, Set<Waiter>>();
   readonly #processId = randomUUID();
+  /** Keys to announce to other processes at the end of this event-loop turn. */
+  readonly #pending = new Set<string>();
   #db: Database | undefined;
 
   /**
@@ -37,15 +39,53 @@ export class Notifier {
     });
   }
 
-  /** Wakes every waiter on any of `keys`, here and in other processes. */
-  notify(keys: readonly string[]): void {
+  /**
+   * Wakes every waiter on any of `keys`, here and in other processes. The
+   * cross-process NOTIFYs of one event-loop turn go out as one statement.
+   * With `relayed`, the caller already sent {@link relayPayload} inside its
+   * own write statement (delivered by PostgreSQL at commit): only local
+   * waiters are woken here.
+   */
+  notify(keys: readonly string[], options: { relayed?: boolean } = {}): void {
     if (keys.length === 0) return;
     this.#wake(keys);
-    if (this.#db) {
-      const payload = JSON.stringify({ from: this.#processId, keys });
-      // NOTIFY payloads are limited to 8000 bytes; a large fan-out is split.
-      if (payload.length < 7900) void this.#db.query("SELECT pg_notify($1, $2)", [CHANNEL, payload]).catch(() => undefined);
-      else for (const key of keys) void this.#db.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.#processId, keys: [key] })]).catch(() => undefined);
+    if (!this.#db || options.relayed) return;
+    if (this.#pending.size === 0) setImmediate(() => this.#flush());
+    for (const key of keys) this.#pending.add(key);
+  }
+
+  /**
+   * The NOTIFY payload announcing `keys` to other processes, for a writer
+   * that folds `pg_notify(channel, payload)` into its own statement (then
+   * calls `notify(keys, { relayed: true })` after commit); undefined when there
+   * are no other processes to tell (PGlite) or the payload is too large.
+   */
+  relayPayload(keys: readonly string[]): string | undefined {
+    if (!this.#db) return undefined;
+    const payload = JSON.stringify({ from: this.#processId, keys });
+    return payload.length < 7900 ? payload : undefined;
+  }
+
+  /** The channel {@link relayPayload}s go to. */
+  readonly channel = CHANNEL;
+
+  #flush(): void {
+    const keys = [...this.#pending];
+    this.#pending.clear();
+    if (!this.#db || keys.length === 0) return;
+    // NOTIFY payloads are limited to 8000 bytes; a large fan-out is split.
+    const batches: string[][] = [[]];
+    let size = 0;
+    for (const key of keys) {
+      if (size + key.length > 7000 && batches.at(-1)!.length > 0) {
+        batches.push([]);
+        size = 0;
+      }
+      batches.at(-1)!.push(key);
+      size += key.length + 3;
+    }
+    for (const batch of batches) {
+      void this.#db.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.#processId, keys: batch })]).catch(() => undefined);
     }
   }
 

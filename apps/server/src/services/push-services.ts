@@ -32,6 +32,7 @@ export function createPushServices(ctx: ServiceContext, accounts: AccountService
   const pushDelivery = new PushDelivery(ctx);
   const persister = rooms.rooms.persister;
   persister.inTransaction = (tx, snapshot, event) => notifications.recordFromSnapshot(tx, snapshot, event);
+  persister.inTransactionWanted = (snapshot, pdu) => notifications.mayRecord(snapshot, pdu);
   persister.onPersisted(() => {
     if (!notifications.queuedSinceWake) return;
     notifications.queuedSinceWake = false;
