@@ -5,7 +5,7 @@ export { MIGRATIONS } from "./migrations/index.js";
 export type { Migration } from "./migrations/index.js";
 export { allocateStreamPosition, currentStreamPosition } from "./stream.js";
 export { insertEvent, getEventsById, getEventById, eventIdForTransaction, markRedacted, appendEventFilter, roomEvents, relatedEvents, threadRoots, authChainIds, insertEventAtNextPosition, insertEventIfRoomAt } from "./events.js";
-export type { StoredEvent, NewEvent, EventFilterSql, RoomEventsQuery } from "./events.js";
+export type { StoredEvent, NewEvent, EventFilterSql, RoomEventsQuery, PushInStatement } from "./events.js";
 export { MAX_STATE_GROUP_CHAIN, stateKeyOf, splitStateKey, createStateGroup, stateGroupIds, stateGroupAtPosition } from "./state-groups.js";
 export type { StateIds } from "./state-groups.js";
 export { insertRoom, lockRoomSummary, getRoomSummary, getRoomSummaries, patchRoomSummary, getRoomVersion, currentStateRows, currentStateEvents, setCurrentState, forwardExtremities, advanceForwardExtremities, upsertMembership, membershipsOfUser, membershipOf, roomMembers, forgetRoom, shareRoom } from "./rooms.js";

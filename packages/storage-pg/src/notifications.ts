@@ -116,6 +116,49 @@ export async function pushMemberOrdinals(tx: Queryable, roomId: string, userIds:
 }
 
 /**
+ * The parameters {@link notificationCtes} reads for `groups`: the action lists
+ * as one JSON array, the highlight flags and the member bitsets (hex).
+ * @example
+ * ```ts
+ * const [actions, highlights, members] = notificationGroupParams(groups);
+ * ```
+ */
+export function notificationGroupParams(groups: readonly NotificationGroup[]): [string, boolean[], string[]] {
+  return [JSON.stringify(groups.map((g) => g.actions)), groups.map((g) => g.highlight), groups.map((g) => hex(g.members))];
+}
+
+/**
+ * CTEs inserting an event's notification groups and its push deliveries,
+ * for a statement that inserts the event too (the one-statement send): the
+ * same rows as {@link insertNotifications}. `pos` names a CTE with the event's
+ * `position` (no row: nothing is inserted); the other arguments are the
+ * statement's placeholders. `queued` is an expression counting deliveries.
+ * @example
+ * ```ts
+ * const { ctes, queued } = notificationCtes({ pos: "pos", room: "$2", event: "$1", thread: "$5", actions: "$6", ts: "$7", highlights: "$8", members: "$9" });
+ * ```
+ */
+export function notificationCtes(p: { pos: string; room: string; event: string; thread: string; actions: string; ts: string; highlights: string; members: string }): { ctes: string; queued: string } {
+  return {
+    ctes: `ng AS (
+       INSERT INTO notification_groups (room_id, stream_position, grp, event_id, thread_id, highlight, actions, members, ts)
+       SELECT ${p.room}, ${p.pos}.position, g.i - 1, ${p.event}, ${p.thread}, g.h, (${p.actions}::jsonb) -> (g.i::int - 1), decode(g.m, 'hex'), ${p.ts}::bigint
+       FROM ${p.pos}, unnest(${p.highlights}::bool[], ${p.members}::text[]) WITH ORDINALITY AS g(h, m, i)
+       RETURNING actions, members, stream_position
+     ), nq AS (
+       INSERT INTO push_queue (pusher_id, user_id, room_id, event_id, stream_position, actions, next_attempt_ts)
+       SELECT p.id, p.user_id, ${p.room}, ${p.event}, ng.stream_position, ng.actions, ${p.ts}::bigint
+       FROM pushers p
+       JOIN push_members m ON m.room_id = ${p.room} AND m.user_id = p.user_id
+       JOIN ng ON ${HAS_BIT("ng.members", "m.ordinal")}
+       WHERE p.kind = 'http'
+       RETURNING 1
+     )`,
+    queued: "(SELECT count(*)::int FROM nq)",
+  };
+}
+
+/**
  * Inserts the notifications of one event (a row per group) and queues a
  * delivery for each HTTP pusher of each notified user, in one statement (run
  * it inside the event's transaction).

@@ -20,6 +20,7 @@ import {
   setCurrentState,
   stateKeyOf,
   upsertMembership,
+  type PushInStatement,
   type Queryable,
   type SummaryPatch,
 } from "@weft/storage-pg";
@@ -61,6 +62,12 @@ export class EventPersister {
    * false the one-statement send runs without a transaction (one round trip).
    */
   inTransactionWanted: ((snapshot: RoomSnapshot, pdu: Pdu) => boolean) | undefined;
+  /**
+   * Push: the notifications to insert with a message in its own statement
+   * (no transaction), or undefined to use {@link inTransaction} instead;
+   * `queued` reports the push deliveries committed with it.
+   */
+  inStatement: { prepare(snapshot: RoomSnapshot, event: Omit<PersistedEvent, "streamPosition">): PushInStatement | undefined; queued(count: number): void } | undefined;
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -118,10 +125,13 @@ export class EventPersister {
     const relatesTo = typeof relation?.event_id === "string" ? relation.event_id : null;
     // Push (issue 8): with the push hook set, the insert and the notifications share one transaction,
     // unless the hook says it has nothing to record (a room without other local members).
-    const hook = this.inTransaction && (this.inTransactionWanted?.(snap, pdu) ?? true) ? this.inTransaction : undefined;
+    const wanted = this.inTransaction !== undefined && (this.inTransactionWanted?.(snap, pdu) ?? true);
+    // The notifications go into the event's own statement when the push side can evaluate them up front.
+    const push = wanted ? this.inStatement?.prepare(snap, { eventId, roomId, pdu }) : undefined;
+    const hook = wanted && !push ? this.inTransaction : undefined;
     // Other server processes learn about the event from a NOTIFY in the same statement (sent at commit).
-    const notifyKeys = [roomId];
-    const relay = hook ? undefined : this.ctx.notifier.relayPayload(notifyKeys);
+    const relay = hook ? undefined : this.ctx.notifier.relayPayload([roomId]);
+    let queued = 0;
     let existing: string | undefined;
     const store = async (q: Queryable): Promise<number | undefined> => {
       const result = await insertEventIfRoomAt(
@@ -147,9 +157,10 @@ export class EventPersister {
         prevEvents: built.prevEventIds,
         authEvents: built.authEventIds,
       },
-      { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type), notify: relay !== undefined ? { channel: this.ctx.notifier.channel, payload: relay } : undefined },
+      { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type), notify: relay !== undefined ? { channel: this.ctx.notifier.channel, payload: relay } : undefined, push },
     );
       existing = result.existing;
+      queued = result.queued ?? 0;
       const at = result.position;
       if (at !== undefined) await hook?.(q, snap, { eventId, roomId, streamPosition: at, pdu });
       return at;
@@ -164,6 +175,7 @@ export class EventPersister {
       extremities: [{ eventId, depth: pdu.depth, sha256: pdu.hashes.sha256 }, ...snap.extremities.filter((e) => !built.prevEventIds.includes(e.eventId))],
     };
     const event: PersistedEvent = { eventId, roomId, streamPosition: position, pdu };
+    if (push) this.inStatement?.queued(queued);
     this.#committed(next, [event], relay !== undefined);
     return event;
   }

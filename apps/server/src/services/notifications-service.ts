@@ -27,6 +27,7 @@ import {
   receiptPositions,
   setMemberBit,
   unreadCounts,
+  type PushInStatement,
   type Queryable,
 } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
@@ -259,8 +260,32 @@ export class NotificationsService {
     return { ordinals: out, pending: room.pendingTx === tx && userIds.some((u) => room.pending.has(u)) };
   }
 
-  async #record(tx: Queryable, event: NotifiableEvent, roomFacts: RoomFacts, list: RecipientList): Promise<number> {
-    const prepared = prepareEvent(event.pdu as unknown as Readonly<Record<string, unknown>>);
+  /**
+   * The one-statement send's push part for `event` built on `snap`: the
+   * decisions evaluated now on the cached rulesets, to be inserted by the
+   * event's own statement (guarded by the push-rules epoch they were compiled
+   * at). Undefined when the cache cannot answer (first message after a
+   * membership or push-rule change, invites): the caller then persists in a
+   * transaction through {@link recordFromSnapshot}.
+   */
+  inStatement(snap: RoomSnapshot, event: Omit<NotifiableEvent, "streamPosition">): PushInStatement | undefined {
+    const pdu = event.pdu;
+    if (pdu.type === "m.room.member") return undefined;
+    const list = this.#memberList(snap);
+    const cached = list.recipients;
+    const epoch = this.pushRules.epoch;
+    if (!cached || cached.pendingTx !== null || epoch < 0 || cached.epoch !== epoch) return undefined;
+    const { groups } = this.#evaluate(event.pdu, this.roomFacts(snap, pdu.sender, list.memberCount), cached);
+    return { rulesEpoch: epoch, threadId: threadOf(pdu.content as Record<string, unknown>), ts: this.ctx.now(), groups };
+  }
+
+  /** Called after a one-statement send committed `queued` push deliveries. */
+  deliveriesQueued(queued: number): void {
+    if (queued > 0) this.queuedSinceWake = true;
+  }
+
+  #evaluate(pdu: Pdu, roomFacts: RoomFacts, list: RecipientList): { groups: { highlight: boolean; actions: readonly PushAction[]; members: Uint8Array }[]; notified: number } {
+    const prepared = prepareEvent(pdu as unknown as Readonly<Record<string, unknown>>);
     // One group per distinct decision (equal actions, same highlight). Decisions
     // are shared per ruleset template, so equal actions from different
     // templates (users with their own rules) are matched by their JSON, once
@@ -286,6 +311,11 @@ export class NotificationsService {
       group.members = setMemberBit(group.members, recipient.ordinal);
       notified++;
     });
+    return { groups, notified };
+  }
+
+  async #record(tx: Queryable, event: NotifiableEvent, roomFacts: RoomFacts, list: RecipientList): Promise<number> {
+    const { groups, notified } = this.#evaluate(event.pdu, roomFacts, list);
     if (notified === 0) return 0;
     const queued = await insertNotifications(tx, {
       roomId: event.roomId,

@@ -33,6 +33,7 @@ export function createPushServices(ctx: ServiceContext, accounts: AccountService
   const persister = rooms.rooms.persister;
   persister.inTransaction = (tx, snapshot, event) => notifications.recordFromSnapshot(tx, snapshot, event);
   persister.inTransactionWanted = (snapshot, pdu) => notifications.mayRecord(snapshot, pdu);
+  persister.inStatement = { prepare: (snapshot, event) => notifications.inStatement(snapshot, event), queued: (count) => notifications.deliveriesQueued(count) };
   persister.onPersisted(() => {
     if (!notifications.queuedSinceWake) return;
     notifications.queuedSinceWake = false;

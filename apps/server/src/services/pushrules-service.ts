@@ -215,6 +215,14 @@ export class PushRulesService {
    * const epoch = await pushRules.refresh(tx);
    * ```
    */
+  /**
+   * The push-rules epoch this process has followed edits up to (the value
+   * {@link refresh} last returned; -1 before the first refresh).
+   */
+  get epoch(): number {
+    return this.#seen;
+  }
+
   async refresh(db: Queryable): Promise<number> {
     for (const row of await new PushRulesStore(db).changedSince(this.#seen)) {
       if ((this.#versions.get(row.user_id) ?? -1) < row.stream_position) this.#versions.set(row.user_id, row.stream_position);

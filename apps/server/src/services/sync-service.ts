@@ -110,10 +110,21 @@ export class SyncService {
     const since = q.since !== undefined ? parseToken(q.since) : undefined;
     if (q.setPresence && q.setPresence !== "offline" && this.onSyncPresence) await this.onSyncPresence(requester.userId, q.setPresence).catch(() => undefined);
     const deadline = Date.now() + Math.min(Math.max(q.timeout ?? 0, 0), 300_000);
+    // A long poll whose token is already "now" waits without computing an empty response first.
+    let idle = since && !q.fullState && deadline > Date.now() ? await this.#idleAt(requester.userId, since) : undefined;
     for (;;) {
-      const { response, empty, joined, position, typingSerial } = await this.#compute(requester, since, filter, q);
+      let joined: string[], position: number, typingSerial: number;
+      if (idle) {
+        ({ joined, position, typingSerial } = idle);
+        idle = undefined;
+      } else {
+        const computed = await this.#compute(requester, since, filter, q);
+        const remaining = deadline - Date.now();
+        if (!since || !computed.empty || q.fullState || remaining <= 0 || signal?.aborted) return computed.response;
+        ({ joined, position, typingSerial } = computed);
+      }
       const remaining = deadline - Date.now();
-      if (!since || !empty || q.fullState || remaining <= 0 || signal?.aborted) return response;
+      if (remaining <= 0 || signal?.aborted) return (await this.#compute(requester, since, filter, q)).response;
       const stop = new AbortController();
       const onAbort = (): void => stop.abort();
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -133,6 +144,20 @@ export class SyncService {
         return (await this.#compute(requester, since, filter, q)).response;
       }
     }
+  }
+
+  /**
+   * When nothing was written since `since` (the global stream still at its
+   * position, the typing serial unchanged), what a long poll waits on; else
+   * undefined (compute a response). Every stream shares the position, so an
+   * unchanged position means an empty response.
+   */
+  async #idleAt(userId: string, since: Token): Promise<{ joined: string[]; position: number; typingSerial: number } | undefined> {
+    const typingSerial = this.typing.serial;
+    if (typingSerial !== since.typing) return undefined;
+    const [position, memberships] = await Promise.all([currentStreamPosition(this.ctx.db), membershipsOfUser(this.ctx.db, userId)]);
+    if (position > since.position) return undefined;
+    return { joined: memberships.filter((m) => m.membership === "join").map((m) => m.room_id), position, typingSerial };
   }
 
   async #filter(userId: string, param: string | undefined): Promise<SyncFilter> {
@@ -161,6 +186,13 @@ export class SyncService {
     const sincePos = since?.position;
     const fullState = q.fullState === true || since === undefined;
     const roomFilter = filter.room ?? {};
+    // --- E2EE (issue 7): to-device, device lists, one-time key counts ---------
+    // Independent of the rooms: runs alongside them.
+    const e2eePromise: Promise<E2eeSyncFields> = this.e2eeExtensions
+      ? this.e2eeExtensions(userId, requester.deviceId, sincePos, pos)
+      : Promise.resolve({ to_device: { events: [] }, device_lists: { changed: [], left: [] }, device_one_time_keys_count: {}, device_unused_fallback_key_types: [] });
+    e2eePromise.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+    // --- end E2EE ---------------------------------------------------------------
     const [allMemberships, accountData] = await Promise.all([membershipsOfUser(this.ctx.db, userId), accountDataSince(this.ctx.db, userId, sincePos, pos)]);
     const memberships = allMemberships.filter(
       (m) =>
@@ -169,9 +201,12 @@ export class SyncService {
         !(roomFilter.not_rooms ?? []).includes(m.room_id),
     );
     const roomIds = memberships.map((m) => m.room_id);
-    const [summaries, receipts] = await Promise.all([
+    const joinedIds = memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
+    // Push (issue 8): unread notification counts of every joined room in one query.
+    const [summaries, receipts, pushCounts] = await Promise.all([
       getRoomSummaries(this.ctx.db, roomIds),
-      receiptsSince(this.ctx.db, memberships.filter((m) => m.membership === "join").map((m) => m.room_id), sincePos),
+      receiptsSince(this.ctx.db, joinedIds, sincePos),
+      this.unreadCounts ? this.unreadCounts(userId, joinedIds) : undefined,
     ]);
 
     const join: Record<string, unknown> = {};
@@ -180,12 +215,13 @@ export class SyncService {
     const knock: Record<string, unknown> = {};
     // Rooms are independent: their queries run concurrently (a pool serves them in parallel).
     const presenceUsers = new Set<string>([userId]);
+    // A filter with `presence.types: []` asks for no presence at all.
+    const noPresence = filter.presence?.types?.length === 0;
     const presencePromise = (async () => {
+      if (noPresence) return [];
       for (const m of memberships) if (m.membership === "join") for (const member of await this.#memberIds(m.room_id)) presenceUsers.add(member);
       return presenceSince(this.ctx.db, [...presenceUsers], sincePos, pos);
     })();
-    // Push (issue 8): unread notification counts of every joined room in one query.
-    const pushCounts = this.unreadCounts ? await this.unreadCounts(userId, memberships.filter((m) => m.membership === "join").map((m) => m.room_id)) : undefined;
     await Promise.all(
       memberships.map(async (m) => {
         await this.rooms.roomVersion(m.room_id);
@@ -250,9 +286,7 @@ export class SyncService {
       },
     }));
     // --- E2EE (issue 7): to-device, device lists, one-time key counts ---------
-    const e2ee: E2eeSyncFields = this.e2eeExtensions
-      ? await this.e2eeExtensions(userId, requester.deviceId, sincePos, pos)
-      : { to_device: { events: [] }, device_lists: { changed: [], left: [] }, device_one_time_keys_count: {}, device_unused_fallback_key_types: [] };
+    const e2ee = await e2eePromise;
     const e2eeNews = e2ee.to_device.events.length + e2ee.device_lists.changed.length + e2ee.device_lists.left.length;
     // --- end E2EE ---------------------------------------------------------------
     const empty =
