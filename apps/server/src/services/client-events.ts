@@ -110,7 +110,7 @@ export async function bundleAggregations(db: Queryable, rows: readonly StoredEve
     for (const [parent, agg] of aggregations) {
       const bundle: Record<string, unknown> = {};
       if (agg.replace) bundle["m.replace"] = formatEvent(agg.replace, options);
-      if (agg.references) bundle["m.reference"] = { chunk: agg.references.map((event_id) => ({ event_id })) };
+      if (agg.references) bundle["m.reference"] = { chunk: agg.references.map((event_id: string) => ({ event_id })) };
       if (agg.thread) {
         const root = rows.find((r) => r.event_id === parent);
         bundle["m.thread"] = { count: agg.thread.count, current_user_participated: agg.thread.participated || root?.sender === userId };

@@ -61,10 +61,12 @@ export async function filterVisibleEvents(
   const states = await visibilityStateAtGroups(db, [...groups], userId);
   const stateOf = (group: number | null): VisibilityState => (group == null ? {} : (states.get(Number(group)) ?? {}));
   // Step 3 needs the user's latest join; currently joined users joined "after" every earlier event.
-  let latestJoin: number | undefined | null = membership?.membership === "join" ? Number.POSITIVE_INFINITY : null;
+  let latestJoin: Promise<number | undefined> | undefined =
+    membership?.membership === "join" ? Promise.resolve(Number.POSITIVE_INFINITY) : membership ? undefined : Promise.resolve(undefined);
   const joinedAfter = async (position: number): Promise<boolean> => {
-    if (latestJoin === null) latestJoin = membership ? await latestJoinPosition(db, rows[0]!.room_id, userId) : undefined;
-    return latestJoin !== undefined && latestJoin > position;
+    latestJoin ??= latestJoinPosition(db, rows[0]!.room_id, userId);
+    const joined = await latestJoin;
+    return joined !== undefined && joined > position;
   };
   const out: StoredEvent[] = [];
   for (const r of rows) {
