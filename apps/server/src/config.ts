@@ -47,6 +47,14 @@ export const ConfigSchema = z
       })
       .prefault({}),
     push_allow_private: z.boolean().default(false),
+    // TURN for calls (GET /voip/turnServer): URIs and coturn's use-auth-secret shared secret.
+    turn: z
+      .object({
+        uris: z.array(z.string().regex(/^turns?:/, "expected turn: or turns: URIs")),
+        shared_secret: z.string().min(1).optional(),
+        user_lifetime_ms: z.number().int().positive().default(24 * 60 * 60 * 1000),
+      })
+      .optional(),
   })
   .strict();
 
@@ -136,4 +144,5 @@ export const CONFIG_HELP = `Configuration (YAML file via --config, overridden by
   max_request_bytes                             request body limit for JSON APIs (default: 1 MiB)
   media.max_upload_bytes, media.user_quota_bytes, media.legacy_freeze_ts (media uploaded before it stays
   downloadable without authentication; unset: none), media.unused_expires_ms, media.max_pending_uploads,
-  media.url_previews`;
+  media.url_previews
+  turn.uris, turn.shared_secret, turn.user_lifetime_ms   TURN server for calls (coturn use-auth-secret)`;

@@ -14,6 +14,13 @@ export { createAlias, getAlias, deleteAlias, aliasesOfRoom, setRoomPublic, isRoo
 export { putReceipt, receiptsSince, latestReceiptPosition, countUnread, unreadCount } from "./receipts.js";
 export type { ReceiptRow } from "./receipts.js";
 export { insertReport } from "./reports.js";
+export { insertUserReport, userReports } from "./user-reports.js";
+export { SEARCH_KEYS, indexSearchableEvents, searchEvents } from "./search.js";
+export type { SearchKey, SearchEventsQuery, SearchHit } from "./search.js";
+export { mutualRooms } from "./mutual-rooms.js";
+export { eventsNearTimestamp } from "./timestamp-to-event.js";
+export { moveRoomAliases } from "./room-upgrades.js";
+export { insertOpenIdToken, openIdTokenUser } from "./openid.js";
 export { visibilityStateAtGroups, latestJoinPosition } from "./history-visibility.js";
 export type { VisibilityState } from "./history-visibility.js";
 export { childAggregations } from "./aggregations.js";

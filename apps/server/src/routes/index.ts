@@ -23,8 +23,9 @@ import { keysRoutes } from "./client/keys.js";
 import { toDeviceRoutes } from "./client/to-device.js";
 import { roomKeysRoutes } from "./client/room-keys.js";
 import { hierarchyRoutes } from "./client/hierarchy.js";
+import { moduleRoutes } from "./client/module-routes.js";
 
 /** All routes, built over the services. */
 export function buildRoutes(config: Config, services: Services): AnyRoute[] {
-  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleRoutes(services), ...notificationRoutes(services), ...pusherRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services), ...keysRoutes(services), ...toDeviceRoutes(services), ...roomKeysRoutes(services), ...mediaRoutes(services), ...hierarchyRoutes(services)];
+  return [...discoveryRoutes(config), ...registrationRoutes(services), ...loginRoutes(config, services), ...accountRoutes(services), ...deviceRoutes(services), ...profileRoutes(services), ...accountDataRoutes(services), ...filterRoutes(services), ...presenceRoutes(services), ...pushRuleRoutes(services), ...notificationRoutes(services), ...pusherRoutes(services), ...capabilitiesRoutes(), ...allRoomRoutes(services), ...keysRoutes(services), ...toDeviceRoutes(services), ...roomKeysRoutes(services), ...mediaRoutes(services), ...hierarchyRoutes(services), ...moduleRoutes(services)];
 }

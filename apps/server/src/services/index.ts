@@ -14,6 +14,7 @@ import { MediaService } from "./media-service.js";
 import { createE2eeServices, type E2eeServices } from "./e2ee-services.js";
 import { createPushServices, type PushServices } from "./push-services.js";
 import { HierarchyService } from "./hierarchy-service.js";
+import { createModuleServices, type ModuleServices } from "./module-services.js";
 
 /** What every service may use. */
 export interface ServiceContext {
@@ -27,7 +28,7 @@ export interface ServiceContext {
 }
 
 /** The services the routes call. */
-export interface Services extends AccountServices, RoomServices, E2eeServices, PushServices {
+export interface Services extends AccountServices, RoomServices, E2eeServices, PushServices, ModuleServices {
   readonly notifier: Notifier;
   /** The content repository (media). */
   readonly media: MediaService;
@@ -49,6 +50,8 @@ export async function createServices(ctx: ServiceContext): Promise<Services> {
     ...createE2eeServices(ctx, accountServices),
     // Push (issue 8): notifications, pushers, delivery worker; wires the persister and /sync hooks.
     ...createPushServices(ctx, accountServices, roomServices),
+    // Optional modules: search, room upgrades, OpenID, admin, mutual rooms, VoIP, 3PIDs, …
+    ...createModuleServices(ctx, roomServices),
     notifier: ctx.notifier,
     media,
     hierarchy: new HierarchyService(ctx, async (alias) => (await roomServices.directory.getAlias(alias)).room_id),

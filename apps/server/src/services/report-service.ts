@@ -1,8 +1,8 @@
 // Reporting content: https://spec.matrix.org/v1.19/client-server-api/#reporting-content
-// — reports of events and of whole rooms, kept for the server's admins.
+// — reports of events, of whole rooms and of users, kept for the server's admins.
 
-import { MatrixError } from "@weft/common";
-import { getEventById, insertReport } from "@weft/storage-pg";
+import { MatrixError, isUserId, serverNameOf } from "@weft/common";
+import { AccountsStore, getEventById, insertReport, insertUserReport } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 import type { RoomsService } from "./rooms-service.js";
@@ -26,5 +26,18 @@ export class ReportService {
   async reportRoom(requester: Requester, roomId: string, reason?: string): Promise<void> {
     if (!(await this.rooms.roomVersion(roomId))) throw new MatrixError("M_NOT_FOUND", "room not found");
     await insertReport(this.ctx.db, { roomId, eventId: null, userId: requester.userId, reason: reason ?? null, score: null, ts: this.ctx.now() });
+  }
+
+  /**
+   * Reports a user (https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3usersuseridreport).
+   * The reporter need not share a room with them.
+   *
+   * @throws {MatrixError} `M_NOT_FOUND` for a malformed ID or an unknown local user.
+   */
+  async reportUser(requester: Requester, userId: string, reason: string): Promise<void> {
+    if (!isUserId(userId)) throw new MatrixError("M_NOT_FOUND", "user not found");
+    const local = serverNameOf(userId) === this.ctx.config.server_name;
+    if (local && !(await new AccountsStore(this.ctx.db).userExists(userId))) throw new MatrixError("M_NOT_FOUND", "user not found");
+    await insertUserReport(this.ctx.db, { targetUserId: userId, reporter: requester.userId, reason, ts: this.ctx.now() });
   }
 }

@@ -5,6 +5,9 @@
 
 import { CORE_ACCOUNTS } from "./0001-accounts.js";
 import { CORE_ROOMS } from "./0002-rooms.js";
+import { SEARCH } from "./0003-search.js";
+import { USER_REPORTS } from "./0004-user-reports.js";
+import { OPENID_TOKENS } from "./0005-openid-tokens.js";
 import { MEDIA } from "./0300-media.js";
 import { E2EE } from "./0100-e2ee.js";
 import { PUSH } from "./0200-push.js";
@@ -18,4 +21,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, E2EE, PUSH, PUSH_GROUPS, MEDIA];
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, SEARCH, USER_REPORTS, OPENID_TOKENS, E2EE, PUSH, PUSH_GROUPS, MEDIA];
