@@ -16,7 +16,6 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import sharp from "sharp";
 import { isServerName, MatrixError } from "@weft/common";
 import { MediaStore, type MediaRow } from "@weft/storage-pg";
 import { HttpMatrixError } from "../http/http-error.js";
@@ -24,7 +23,7 @@ import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 import { MediaFileStore, MediaTooLargeError, type StagedFile } from "./media-store.js";
 import { OutboundHttp } from "./outbound-http.js";
-import { canThumbnail, generateThumbnail, thumbnailBox, THUMBNAILABLE_TYPES, ThumbnailError, type ThumbnailMethod } from "./thumbnailer.js";
+import { canThumbnail, generateThumbnail, loadSharp, thumbnailBox, THUMBNAILABLE_TYPES, ThumbnailError, type ThumbnailMethod } from "./thumbnailer.js";
 import { UrlPreviewer, UrlPreviewError, type UrlPreview } from "./url-preview.js";
 
 /**
@@ -454,6 +453,7 @@ export class MediaService {
     }, { contentType, fileName: undefined });
     const result: { contentUri: string; size: number; width?: number; height?: number } = { contentUri: `mxc://${this.ctx.config.server_name}/${mediaId}`, size: bytes.length };
     try {
+      const sharp = await loadSharp();
       const metadata = await sharp(bytes, { limitInputPixels: 64_000_000 }).metadata();
       if (metadata.width) result.width = metadata.width;
       if (metadata.height) result.height = metadata.pageHeight ?? metadata.height;

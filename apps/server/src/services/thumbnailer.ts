@@ -19,7 +19,24 @@
 //   and WebP sources give animated WebP when `animated=true`, the first frame
 //   otherwise. Static output is JPEG for JPEG sources and PNG for the rest.
 
-import sharp, { type Metadata, type Sharp } from "sharp";
+import type { Metadata, Sharp } from "sharp";
+
+type SharpFactory = (typeof import("sharp"))["default"];
+let sharpModule: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp (libvips), loaded on first use: a server that never thumbnails never
+ * maps libvips nor starts its threads (idle RSS, issue 6).
+ * @example
+ * ```ts
+ * const sharp = await loadSharp();
+ * const { width } = await sharp(bytes).metadata();
+ * ```
+ */
+export async function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= import("sharp").then((m) => m.default);
+  return sharpModule;
+}
 
 /** The thumbnail methods of the spec. */
 export type ThumbnailMethod = "crop" | "scale";
@@ -151,6 +168,7 @@ export async function generateThumbnail(input: string | Buffer, contentType: str
   const kind = THUMBNAILABLE_TYPES[essence];
   if (!kind) throw new ThumbnailError("unsupported", `Cannot generate thumbnails for ${essence}`);
   const options = { limitInputPixels: MAX_THUMBNAIL_SOURCE_PIXELS, failOn: "error" as const };
+  const sharp = await loadSharp();
   let metadata: Metadata;
   try {
     metadata = await sharp(input, options).metadata();

@@ -1,0 +1,79 @@
+// The stream-order invariant behind /sync tokens
+// (https://spec.matrix.org/v1.19/client-server-api/#syncing): a response
+// covers everything at or below its `next_batch` position, so a write that
+// holds an earlier position and commits LATE must never be skipped by a sync
+// that ran in between. Positions come from one counter row updated inside
+// each writing transaction (storage-pg stream.ts): a later writer waits for
+// the earlier one's commit, and readers only see committed positions.
+// Also: the per-process access-token cache forgets revoked tokens at once.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allocateStreamPosition } from "@weft/storage-pg";
+import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+import { call, register, sendText, type RoomTestUser } from "./support/room-helpers.js";
+
+const SYNC = "/_matrix/client/v3/sync";
+
+describe.each(testBackends())("stream order on $name", (backend) => {
+  let t: TestServer;
+  let alice: RoomTestUser;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+    alice = await register(t, "alice");
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("never skips a write that commits after a later send started", async () => {
+    const { room_id: roomId } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", {});
+    const { next_batch: start } = await call(t, alice, "GET", `${SYNC}?timeout=0`);
+
+    // Writer A takes a stream position and holds its transaction open.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let allocated!: (position: number) => void;
+    const positionA = new Promise<number>((resolve) => (allocated = resolve));
+    const writerA = t.server.db.transaction(async (tx) => {
+      const position = await allocateStreamPosition(tx);
+      await tx.query("INSERT INTO account_data (user_id, room_id, type, content, stream_position) VALUES ($1, '', 'org.example.late', $2, $3)", [
+        alice.userId,
+        JSON.stringify({ late: true }),
+        position,
+      ]);
+      allocated(position);
+      await gate;
+    });
+    const pA = await positionA;
+
+    // Writer B (a message send) and a sync start while A is uncommitted.
+    let sentB = false;
+    const writerB = sendText(t, alice, roomId, "after A").then((id) => ((sentB = true), id));
+    const between = call(t, alice, "GET", `${SYNC}?since=${start}&timeout=0`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (backend.name === "postgres") {
+      // B waits for A's position to commit: positions commit in order.
+      expect(sentB).toBe(false);
+    }
+    release();
+    await writerA;
+    const eventB = await writerB;
+    const first = await between;
+    expect(Number(/^s(\d+)/.exec(first.next_batch)![1])).toBeLessThanOrEqual(pA + 1);
+    // Whatever the in-between sync reported, the next one from its token has the rest.
+    const second = await call(t, alice, "GET", `${SYNC}?since=${first.next_batch}&timeout=0`);
+    const seenTypes = [first, second].flatMap((r) => r.account_data.events.map((e: { type: string }) => e.type));
+    const seenEvents = [first, second].flatMap((r) => (r.rooms.join[roomId]?.timeline.events ?? []).map((e: { event_id: string }) => e.event_id));
+    expect(seenTypes).toContain("org.example.late");
+    expect(seenEvents).toContain(eventB);
+  });
+
+  it("rejects a token at once after logout (the token cache forgets it)", async () => {
+    const bob = await register(t, "bob");
+    await call(t, bob, "GET", "/_matrix/client/v3/account/whoami");
+    await call(t, bob, "POST", "/_matrix/client/v3/logout", {});
+    const res = await t.request("GET", "/_matrix/client/v3/account/whoami", { token: bob.token });
+    expect(res.status).toBe(401);
+    expect(res.body.errcode).toBe("M_UNKNOWN_TOKEN");
+  });
+});
