@@ -19,6 +19,7 @@ import {
   powerLevelOf,
   roomCreator,
   validatePowerLevelsEvent,
+  diffLevelMaps,
   type PowerLevels,
 } from "./power-levels.js";
 import { isSelectedAuthPair } from "./selection.js";
@@ -656,14 +657,14 @@ function checkPowerLevelsEvent(
     const code = problem.part === "levels" ? C.POWER_LEVELS_INVALID_LEVEL : problem.part === "maps" ? C.POWER_LEVELS_INVALID_MAP : C.POWER_LEVELS_INVALID_USERS;
     return fail(rules, code, problem.message);
   }
-  // 10.4 (since room version 12) Creators may not appear in users.
+  // 10.4 (since room version 12) Creators may not appear in users. A lookup per
+  // creator (a handful) instead of a walk over `users` (often thousands).
   if (rules.authorization.privilegedCreators) {
     const users = content.users;
     if (typeof users === "object" && users !== null) {
-      for (const user in users) {
-        if (isPrivilegedCreator(user, create, rules)) {
-          return fail(rules, C.POWER_LEVELS_CREATOR_IN_USERS, `expected users not to name the creator ${user} (creators: ${creators(create, rules).join(", ")})`);
-        }
+      const named = creatorNamedIn(users as Record<string, unknown>, create);
+      if (named !== undefined) {
+        return fail(rules, C.POWER_LEVELS_CREATOR_IN_USERS, `expected users not to name the creator ${named} (creators: ${creators(create, rules).join(", ")})`);
       }
     }
   }
@@ -683,38 +684,58 @@ function checkPowerLevelsEvent(
       return fail(rules, C.POWER_LEVELS_NEW_LEVEL_TOO_HIGH, `expected new ${key} (${after}) to be at most ${senderLevel}`);
     }
   }
-  // 10.7–10.8 events, and (since room version 6) notifications.
-  const maps: [string, ReadonlyMap<string, number>, ReadonlyMap<string, number>][] = [["events", current.events, next.events]];
-  if (rules.authorization.checkNotificationsPowerLevels) maps.push(["notifications", current.notifications, next.notifications]);
+  // 10.7–10.8 events, and (since room version 6) notifications. Each pair of
+  // maps is compared once (one lockstep pass, see diffLevelMaps).
+  const events = diffLevelMaps(current.events, next.events);
+  const notifications = rules.authorization.checkNotificationsPowerLevels ? diffLevelMaps(current.notifications, next.notifications) : undefined;
   // 10.7 Entries changed or removed: the current value is not above the sender's.
-  for (const [name, before, after] of maps) {
-    for (const [key, level] of before) {
-      if (after.get(key) !== level && level > senderLevel) {
-        return fail(rules, C.POWER_LEVELS_OLD_EVENT_LEVEL_TOO_HIGH, `expected ${name}[${JSON.stringify(key)}] (${level}) to be at most ${senderLevel} to change it`);
-      }
-    }
+  const oldEventLevel = firstAbove(events.oldKeys, events.oldValues, senderLevel, "events") ??
+    (notifications && firstAbove(notifications.oldKeys, notifications.oldValues, senderLevel, "notifications"));
+  if (oldEventLevel !== undefined) {
+    return fail(rules, C.POWER_LEVELS_OLD_EVENT_LEVEL_TOO_HIGH, `expected ${oldEventLevel} to be at most ${senderLevel} to change it`);
   }
   // 10.8 Entries added or changed: the new value is not above the sender's.
-  for (const [name, before, after] of maps) {
-    for (const [key, level] of after) {
-      if (before.get(key) !== level && level > senderLevel) {
-        return fail(rules, C.POWER_LEVELS_NEW_EVENT_LEVEL_TOO_HIGH, `expected new ${name}[${JSON.stringify(key)}] (${level}) to be at most ${senderLevel}`);
-      }
-    }
+  const newEventLevel = firstAbove(events.newKeys, events.newValues, senderLevel, "events") ??
+    (notifications && firstAbove(notifications.newKeys, notifications.newValues, senderLevel, "notifications"));
+  if (newEventLevel !== undefined) {
+    return fail(rules, C.POWER_LEVELS_NEW_EVENT_LEVEL_TOO_HIGH, `expected new ${newEventLevel} to be at most ${senderLevel}`);
   }
+  // 10.9–10.10 users: one pass over the union of both maps' keys, on the parsed
+  // (per-event cached) maps — not on the raw content.
+  const users = diffLevelMaps(current.users, next.users);
   // 10.9 Other users' entries changed or removed: the current value is below the sender's.
   const sender = event.sender;
-  for (const [user, level] of current.users) {
-    if (user !== sender && next.users.get(user) !== level && level >= senderLevel) {
+  for (let i = 0; i < users.oldKeys.length; i++) {
+    const user = users.oldKeys[i]!;
+    const level = users.oldValues[i]!;
+    if (user !== sender && level >= senderLevel) {
       return fail(rules, C.POWER_LEVELS_USER_NOT_BELOW_SENDER, `expected ${user} (${level}) to be below ${senderLevel} to change them`);
     }
   }
   // 10.10 Entries added or changed: the new value is not above the sender's.
-  for (const [user, level] of next.users) {
-    if (current.users.get(user) !== level && level > senderLevel) {
-      return fail(rules, C.POWER_LEVELS_NEW_USER_LEVEL_TOO_HIGH, `expected new level of ${user} (${level}) to be at most ${senderLevel}`);
-    }
+  const newUserLevel = firstAbove(users.newKeys, users.newValues, senderLevel);
+  if (newUserLevel !== undefined) {
+    return fail(rules, C.POWER_LEVELS_NEW_USER_LEVEL_TOO_HIGH, `expected new level of ${newUserLevel} to be at most ${senderLevel}`);
   }
   // 10.11 Otherwise, allow.
   return OK;
+}
+
+/** A creator of the room (its sender or, since room version 12, an additional creator) named as a key of `users`. */
+function creatorNamedIn(users: Record<string, unknown>, create: Pdu): string | undefined {
+  if (typeof create.sender === "string" && Object.hasOwn(users, create.sender)) return create.sender;
+  const extra = contentOf(create).additional_creators;
+  if (Array.isArray(extra)) {
+    for (const user of extra) if (typeof user === "string" && Object.hasOwn(users, user)) return user;
+  }
+  return undefined;
+}
+
+/** The first entry whose level is above `limit`, described for a message (`name[key] (level)` or `key (level)`). */
+function firstAbove(keys: readonly string[], levels: readonly number[], limit: number, name?: string): string | undefined {
+  for (let i = 0; i < keys.length; i++) {
+    const level = levels[i]!;
+    if (level > limit) return name === undefined ? `${keys[i]!} (${level})` : `${name}[${JSON.stringify(keys[i])}] (${level})`;
+  }
+  return undefined;
 }

@@ -3,9 +3,10 @@
 // https://spec.matrix.org/v1.19/rooms/v12/#authorisation-rules (creators).
 
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { roomVersionRules, type Pdu } from "@weft/common";
 import { RoomBuilder, USERS } from "@weft/test-fixtures";
-import { creators, parsePowerLevels, readPowerLevel, requiredPowerLevel, userPowerLevel } from "./power-levels.js";
+import { creators, diffLevelMaps, parsePowerLevels, readPowerLevel, requiredPowerLevel, userPowerLevel } from "./power-levels.js";
 import { stateFromEvents } from "./state.js";
 
 describe("readPowerLevel", () => {
@@ -120,5 +121,38 @@ describe("the spec's worked examples", () => {
     const pl = parsePowerLevels(floaty, "5");
     expect([pl.users.get("@alice:localhost"), pl.users.get("@bob:localhost")]).toEqual([50, 50]);
     expect(parsePowerLevels(floaty, "6").users.get("@bob:localhost")).toBeUndefined();
+  });
+});
+
+describe("diffLevelMaps (the lockstep comparison of rule 10)", () => {
+  // The law: the one-pass lockstep walk gives exactly what a separate walk over
+  // each map with lookups gives, in the same order, whatever the key orders.
+  const naive = (before: Map<string, number>, after: Map<string, number>) => {
+    const old = [...before].filter(([k, v]) => after.get(k) !== v);
+    const now = [...after].filter(([k, v]) => before.get(k) !== v);
+    return { oldKeys: old.map(([k]) => k), oldValues: old.map(([, v]) => v), newKeys: now.map(([k]) => k), newValues: now.map(([, v]) => v) };
+  };
+  const entries = fc.array(fc.tuple(fc.constantFrom("@a:x", "@b:x", "@c:x", "@d:x", "@e:x", "@f:x", "@g:x"), fc.integer({ min: -2, max: 2 })), { maxLength: 8 });
+  it("agrees with the naive comparison for maps in any order", () => {
+    fc.assert(
+      fc.property(entries, entries, fc.boolean(), (a, b, edit) => {
+        const before = new Map(a);
+        // Either an unrelated map, or one edited from `before` (the common, in-step case).
+        const after = edit ? new Map([...before, ...b]) : new Map(b);
+        expect(diffLevelMaps(before, after)).toEqual(naive(before, after));
+      }),
+    );
+  });
+  it("finds the one change in a 2,000-entry map edited from another", () => {
+    const before = new Map(Array.from({ length: 2000 }, (_, i) => [`@user${i}:example.com`, i % 40] as const));
+    const after = new Map(before).set("@user1999:example.com", 5).set("@new:example.com", 1);
+    after.delete("@user7:example.com");
+    expect(diffLevelMaps(before, after)).toEqual({
+      oldKeys: ["@user7:example.com", "@user1999:example.com"],
+      oldValues: [7, 39],
+      newKeys: ["@user1999:example.com", "@new:example.com"],
+      newValues: [5, 1],
+    });
+    expect(diffLevelMaps(before, before).oldKeys).toEqual([]);
   });
 });

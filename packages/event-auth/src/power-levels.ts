@@ -295,6 +295,102 @@ export interface PowerLevelsContentProblem {
   readonly message: string;
 }
 
+// Power level maps as two parallel arrays in insertion order, built once per
+// parsed map (a WeakMap keyed by the map, like the caches above). Two maps read
+// from power levels events where one was edited from the other list their
+// shared users in the same order, so comparing them walks both arrays in
+// lockstep and compares keys by identity — no hashing except where the walks
+// disagree.
+type Entries = readonly [keys: readonly string[], values: readonly number[]];
+const ENTRIES_CACHE = new WeakMap<ReadonlyMap<string, number>, Entries>();
+
+function entriesOf(map: ReadonlyMap<string, number>): Entries {
+  let entries = ENTRIES_CACHE.get(map);
+  if (entries === undefined) {
+    const keys: string[] = [];
+    const values: number[] = [];
+    map.forEach((value, key) => {
+      keys.push(key);
+      values.push(value);
+    });
+    ENTRIES_CACHE.set(map, (entries = [keys, values]));
+  }
+  return entries;
+}
+
+/** The entries on which two power level maps differ (see {@link diffLevelMaps}). @internal */
+export interface LevelChanges {
+  /** Keys of `before` that `after` changes or removes, in `before`'s order, with `before`'s values. */
+  readonly oldKeys: string[];
+  readonly oldValues: number[];
+  /** Keys of `after` that `before` lacks or holds with another value, in `after`'s order, with `after`'s values. */
+  readonly newKeys: string[];
+  readonly newValues: number[];
+}
+
+const NO_CHANGES: LevelChanges = Object.freeze({ oldKeys: [], oldValues: [], newKeys: [], newValues: [] });
+
+/**
+ * The differences between two power level maps (`users`, `events`,
+ * `notifications`) in one lockstep pass over both: every key of either map is
+ * compared exactly once, by identity where the walks agree and by lookup where
+ * they do not, so maps in any order give the same answer. The orders match a
+ * separate walk over each map (the first failure of a rule is the same).
+ *
+ * @internal
+ */
+export function diffLevelMaps(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): LevelChanges {
+  if (before === after) return NO_CHANGES;
+  const [bk, bv] = entriesOf(before);
+  const [ak, av] = entriesOf(after);
+  const oldKeys: string[] = [];
+  const oldValues: number[] = [];
+  const newKeys: string[] = [];
+  const newValues: number[] = [];
+  const n = bk.length < ak.length ? bk.length : ak.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const key = bk[i]!;
+    const old = bv[i]!;
+    const key2 = ak[i]!;
+    const now = av[i]!;
+    if (key === key2) {
+      // In step: one comparison of values, no hashing.
+      if (old !== now) {
+        oldKeys.push(key);
+        oldValues.push(old);
+        newKeys.push(key);
+        newValues.push(now);
+      }
+    } else {
+      // Out of step: each key is looked up in the other map.
+      if (after.get(key) !== old) {
+        oldKeys.push(key);
+        oldValues.push(old);
+      }
+      if (before.get(key2) !== now) {
+        newKeys.push(key2);
+        newValues.push(now);
+      }
+    }
+  }
+  for (let j = i; j < bk.length; j++) {
+    const key = bk[j]!;
+    if (after.get(key) !== bv[j]) {
+      oldKeys.push(key);
+      oldValues.push(bv[j]!);
+    }
+  }
+  for (let j = i; j < ak.length; j++) {
+    const key = ak[j]!;
+    if (before.get(key) !== av[j]) {
+      newKeys.push(key);
+      newValues.push(av[j]!);
+    }
+  }
+  return { oldKeys, oldValues, newKeys, newValues };
+}
+
 /**
  * Validates the content of an `m.room.power_levels` event being authorized:
  * top-level levels and the values of `events` / `notifications` must be
