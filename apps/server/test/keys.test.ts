@@ -38,6 +38,11 @@ describe.each(testBackends())("/keys on $name", (backend) => {
       const q = await call(t, bob, "POST", QUERY, { device_keys: { [alice.userId]: [] } });
       expect(q.device_keys[alice.userId][alice.deviceId]).toEqual({ ...keys.deviceKeys, unsigned: { device_display_name: "Alice's laptop" } });
       expect(q.failures).toEqual({});
+      // The pre-serialised body goes out as JSON, remote users listed in failures.
+      const raw = await t.request("POST", QUERY, { token: bob.token, body: { device_keys: { [alice.userId]: [alice.deviceId], "@x:elsewhere.example": [] } } });
+      expect(raw.headers.get("content-type")).toMatch(/^application\/json/);
+      expect(raw.body.device_keys[alice.userId][alice.deviceId].unsigned).toEqual({ device_display_name: "Alice's laptop" });
+      expect(Object.keys(raw.body.failures)).toEqual(["elsewhere.example"]);
       // Identical re-upload: accepted.
       await call(t, alice, "POST", UPLOAD, { device_keys: keys.deviceKeys });
     });

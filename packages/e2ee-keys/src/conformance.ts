@@ -87,6 +87,38 @@ export function runKeyStoreConformance(name: string, makeStore: () => Promise<Co
         expect(await store.getDeviceKeys(u, "D1")).toEqual(keys);
       });
 
+      it("answers a query as JSON text: every queried user, the asked devices, stored signatures merged, no stored unsigned", async () => {
+        const u = user();
+        const v = user();
+        const nobody = user();
+        const extra = { ...deviceKeys(u, "D2"), "org.example.extra": { z: 1, a: [true, null] } } as DeviceKeys;
+        await store.putDeviceKeys(u, "D1", deviceKeys(u, "D1"));
+        await store.putDeviceKeys(u, "D2", extra);
+        await store.putDeviceKeys(v, "D1", { ...deviceKeys(v, "D1"), unsigned: { device_display_name: "stale" } } as DeviceKeys);
+        await store.putDeviceKeys(v, "D2", deviceKeys(v, "D2"));
+        await store.addSignatures([
+          { targetUserId: u, targetKeyId: "D1", signerUserId: u, signerKeyId: "ed25519:ssk", signature: "by-ssk" },
+          { targetUserId: u, targetKeyId: "D1", signerUserId: BOB, signerKeyId: "ed25519:other", signature: "by-bob" },
+        ]);
+        const text = await store.queryDeviceKeysJson(
+          new Map<string, readonly string[] | undefined>([
+            [u, undefined],
+            [v, ["D1", "D1", "NOPE"]],
+            [nobody, undefined],
+          ]),
+        );
+        const { unsigned: _unsigned, ...vD1 } = { ...deviceKeys(v, "D1"), unsigned: {} };
+        expect(JSON.parse(text)).toEqual({
+          [u]: {
+            D1: { ...deviceKeys(u, "D1"), signatures: { [u]: { "ed25519:D1": "sig", "ed25519:ssk": "by-ssk" }, [BOB]: { "ed25519:other": "by-bob" } } },
+            D2: extra,
+          },
+          [v]: { D1: vD1 },
+          [nobody]: {},
+        });
+        expect(await store.queryDeviceKeysJson(new Map())).toBe("{}");
+      });
+
       it("deleteDevice removes keys, one-time and fallback keys, inbox and signatures on the device", async () => {
         const u = user();
         await store.putDeviceKeys(u, "D1", deviceKeys(u, "D1"));

@@ -103,7 +103,9 @@ export class E2eeKeys {
           for (const key of Object.values(crossSigning)) {
             if (key && crossSigningPublicKey(key) === deviceId) throw new E2eeKeysError("DEVICE_ID_COLLISION", `device ID ${deviceId} is a cross-signing key of ${userId}`);
           }
-          await store.putDeviceKeys(userId, deviceId, deviceKeys);
+          // `unsigned` is the server's to fill in (device display name), never stored.
+          const { unsigned: _unsigned, ...toStore } = deviceKeys;
+          await store.putDeviceKeys(userId, deviceId, toStore as DeviceKeys);
           await store.markDeviceListsChanged([userId]);
           stored = deviceKeys;
         }
@@ -156,23 +158,44 @@ export class E2eeKeys {
    * Device and cross-signing keys of local users, with stored signatures
    * merged in. User-signing keys appear only for the requester; signatures
    * made by a user-signing key appear only to the signer and the key's owner.
+   * Devices carry `unsigned.device_display_name` when the store knows it.
    *
    * @param requesterId - who asks.
    * @param query - user ID → device IDs (empty: all devices).
+   * @example
+   * ```ts
+   * const { device_keys } = await keys.queryKeys("@bob:example.com", { "@alice:example.com": [] });
+   * ```
    * @see https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3keysquery
    */
   async queryKeys(requesterId: string, query: Readonly<Record<string, readonly string[]>>): Promise<KeysQueryResult> {
-    const result: KeysQueryResult = { device_keys: {}, master_keys: {}, self_signing_keys: {}, user_signing_keys: {} };
+    return JSON.parse(await this.queryKeysJson(requesterId, query)) as KeysQueryResult;
+  }
+
+  /**
+   * {@link queryKeys} as JSON text, for servers: the device keys (the bulk of
+   * a large answer) are spliced from the JSON the store holds instead of being
+   * parsed and serialised again. The text is one object with the fields of
+   * {@link KeysQueryResult}.
+   *
+   * @example
+   * ```ts
+   * res.type("json").send(await keys.queryKeysJson("@bob:example.com", { "@alice:example.com": [] }));
+   * ```
+   * @see https://spec.matrix.org/v1.19/client-server-api/#post_matrixclientv3keysquery
+   */
+  async queryKeysJson(requesterId: string, query: Readonly<Record<string, readonly string[]>>): Promise<string> {
     const storeQuery = new Map<string, readonly string[] | undefined>();
-    for (const [userId, deviceIds] of Object.entries(query)) {
-      storeQuery.set(userId, deviceIds.length === 0 ? undefined : deviceIds);
-      result.device_keys[userId] = {};
-    }
-    const devices = await this.store.queryDeviceKeys(storeQuery);
-    const crossSigning = await this.store.getCrossSigningKeysOfUsers([...storeQuery.keys()]);
-    const targets: Array<{ userId: string; keyId: string }> = devices.map((d) => ({ userId: d.userId, keyId: d.deviceId }));
-    for (const [userId, keys] of crossSigning) if (keys.master) targets.push({ userId, keyId: crossSigningPublicKey(keys.master) });
-    const signatures = targets.length > 0 ? await this.store.getSignatures(targets) : [];
+    for (const [userId, deviceIds] of Object.entries(query)) storeQuery.set(userId, deviceIds.length === 0 ? undefined : deviceIds);
+    const [deviceKeys, crossSigning] = await Promise.all([
+      this.store.queryDeviceKeysJson(storeQuery),
+      this.store.getCrossSigningKeysOfUsers([...storeQuery.keys()]),
+    ]);
+    // Signatures on devices come with the device keys; those on master keys
+    // depend on who asks (user-signing signatures are private to the signer).
+    const masters: Array<{ userId: string; keyId: string }> = [];
+    for (const [userId, keys] of crossSigning) if (keys.master) masters.push({ userId, keyId: crossSigningPublicKey(keys.master) });
+    const signatures = masters.length > 0 ? await this.store.getSignatures(masters) : [];
     const byTarget = new Map<string, KeySignature[]>();
     for (const sig of signatures) {
       const k = `${sig.targetUserId}\u0000${sig.targetKeyId}`;
@@ -186,13 +209,15 @@ export class E2eeKeys {
       for (const s of extra) (sigs[s.signerUserId] ??= {})[s.signerKeyId] = s.signature;
       return { ...obj, signatures: sigs };
     };
-    for (const d of devices) result.device_keys[d.userId]![d.deviceId] = withSignatures(d.keys, d.userId, d.deviceId);
+    const master: Record<string, CrossSigningKey> = {};
+    const selfSigning: Record<string, CrossSigningKey> = {};
+    const userSigning: Record<string, CrossSigningKey> = {};
     for (const [userId, keys] of crossSigning) {
-      if (keys.master) result.master_keys[userId] = withSignatures(keys.master, userId, crossSigningPublicKey(keys.master));
-      if (keys.self_signing) result.self_signing_keys[userId] = keys.self_signing;
-      if (keys.user_signing && userId === requesterId) result.user_signing_keys[userId] = keys.user_signing;
+      if (keys.master) master[userId] = withSignatures(keys.master, userId, crossSigningPublicKey(keys.master));
+      if (keys.self_signing) selfSigning[userId] = keys.self_signing;
+      if (keys.user_signing && userId === requesterId) userSigning[userId] = keys.user_signing;
     }
-    return result;
+    return `{"device_keys":${deviceKeys},"master_keys":${JSON.stringify(master)},"self_signing_keys":${JSON.stringify(selfSigning)},"user_signing_keys":${JSON.stringify(userSigning)}}`;
   }
 
   // --- /keys/claim ------------------------------------------------------------

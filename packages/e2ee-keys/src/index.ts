@@ -13,6 +13,8 @@
 export { E2eeKeys, ISSUED_KEY_MEMORY_MS, backupSessionsByRoom } from "./e2ee-keys.js";
 export type { KeysUploadRequest, KeysQueryResult, KeysClaimResult, KeyFailure, CrossSigningUpload, ToDeviceBatch } from "./e2ee-keys.js";
 export { MemoryKeyStore } from "./memory-store.js";
+export { serveDeviceKeysJson, assembleDeviceKeysJson } from "./device-keys-json.js";
+export type { StoredSignature } from "./device-keys-json.js";
 export type { KeyStore, KeySignature, ToDeviceDelivery, ToDeviceTransaction, DeviceKeysQuery } from "./store.js";
 export { E2eeKeysError, isE2eeKeysError, E2EE_KEYS_ERROR_CODES } from "./errors.js";
 export type { E2eeKeysErrorCode } from "./errors.js";

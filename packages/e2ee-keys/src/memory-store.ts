@@ -6,6 +6,7 @@
 // serialises whole transactions with a lock and restores a snapshot when the
 // callback throws.
 
+import { assembleDeviceKeysJson, serveDeviceKeysJson } from "./device-keys-json.js";
 import type { DeviceKeysQuery, KeySignature, KeyStore, ToDeviceDelivery, ToDeviceTransaction } from "./store.js";
 import type {
   BackupSession,
@@ -129,6 +130,21 @@ export class MemoryKeyStore implements KeyStore {
       }
     }
     return out;
+  }
+
+  async queryDeviceKeysJson(query: DeviceKeysQuery): Promise<string> {
+    const onTarget = new Map<string, KeySignature[]>();
+    for (const sig of this.s.signatures.values()) {
+      const k = key2(sig.targetUserId, sig.targetKeyId);
+      (onTarget.get(k) ?? onTarget.set(k, []).get(k)!).push(sig);
+    }
+    const byUser = new Map<string, Array<[string, string]>>();
+    for (const { userId, deviceId, keys } of await this.queryDeviceKeys(query)) {
+      const list = byUser.get(userId) ?? byUser.set(userId, []).get(userId)!;
+      if (list.some(([d]) => d === JSON.stringify(deviceId))) continue; // a device asked for twice
+      list.push([JSON.stringify(deviceId), serveDeviceKeysJson(JSON.stringify(keys), onTarget.get(key2(userId, deviceId)))]);
+    }
+    return assembleDeviceKeysJson(query.keys(), byUser);
   }
 
   async putDeviceKeys(userId: string, deviceId: string, keys: DeviceKeys): Promise<void> {

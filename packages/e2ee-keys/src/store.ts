@@ -76,6 +76,17 @@ export interface KeyStore {
   getDeviceKeys(userId: string, deviceId: string): Promise<DeviceKeys | undefined>;
   /** Device keys of the queried users/devices (unknown ones are left out). */
   queryDeviceKeys(query: DeviceKeysQuery): Promise<Array<{ userId: string; deviceId: string; keys: DeviceKeys }>>;
+  /**
+   * The `device_keys` object of a `/keys/query` answer as JSON text: every
+   * queried user → device ID → device keys (`{}` for a user without matching
+   * devices). Each device's keys are its stored JSON with every signature
+   * stored apart on the device (`addSignatures`) merged into `signatures`, and
+   * `unsigned` replaced by the server's: `{ device_display_name }` when the
+   * store knows the device's display name (PostgreSQL: the `devices` table),
+   * none otherwise. Stores should splice stored JSON text rather than parse
+   * and re-serialise it: this is the hot path of `/keys/query`.
+   */
+  queryDeviceKeysJson(query: DeviceKeysQuery): Promise<string>;
   putDeviceKeys(userId: string, deviceId: string, keys: DeviceKeys): Promise<void>;
   /** Deletes a device's keys, one-time and fallback keys, to-device inbox and signatures on it. */
   deleteDevice(userId: string, deviceId: string): Promise<void>;

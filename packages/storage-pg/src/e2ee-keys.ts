@@ -26,6 +26,7 @@ import type {
   ToDeviceDelivery,
   ToDeviceTransaction,
 } from "@weft/e2ee-keys";
+import { assembleDeviceKeysJson, serveDeviceKeysJson } from "@weft/e2ee-keys";
 import type { Database, Queryable } from "./database.js";
 import { allocateStreamPosition, currentStreamPosition } from "./stream.js";
 
@@ -76,6 +77,55 @@ export class PgKeyStore implements KeyStore {
       [allUsers, pairUsers, pairDevices],
     );
     return rows.map((r) => ({ userId: r.user_id, deviceId: r.device_id, keys: JSON.parse(r.key_json) as DeviceKeys }));
+  }
+
+  async queryDeviceKeysJson(query: DeviceKeysQuery): Promise<string> {
+    const allUsers: string[] = [];
+    const pairUsers: string[] = [];
+    const pairDevices: string[] = [];
+    for (const [userId, deviceIds] of query) {
+      if (deviceIds === undefined) allUsers.push(userId);
+      else for (const d of new Set(deviceIds)) (pairUsers.push(userId), pairDevices.push(d));
+    }
+    if (query.size === 0) return "{}";
+    // One statement, one row: a line per device (JSON-encoded user and device
+    // IDs, display name, signatures stored apart, stored key JSON) — a single
+    // text value is far cheaper to receive than a row per device, and grouping
+    // by user in SQL (string_agg per group) cost more than the whole read.
+    // Lines split on "\n" and fields on "\t": neither appears raw in JSON
+    // text written by JSON.stringify, to_json or jsonb.
+    const { rows } = await this.q<{ lines: string | null }>(
+      `WITH wanted AS (
+         SELECT k.user_id, k.device_id, k.key_json FROM e2ee_device_keys k WHERE k.user_id = ANY($1::text[])
+         UNION ALL
+         SELECT k.user_id, k.device_id, k.key_json FROM unnest($2::text[], $3::text[]) AS p(user_id, device_id)
+         JOIN e2ee_device_keys k ON k.user_id = p.user_id AND k.device_id = p.device_id
+       ), sigs AS (
+         SELECT target_user_id, target_key_id, jsonb_agg(jsonb_build_array(signer_user_id, signer_key_id, signature))::text AS sigs
+         FROM e2ee_key_signatures WHERE target_user_id = ANY($1::text[] || $2::text[])
+         GROUP BY target_user_id, target_key_id
+       )
+       SELECT string_agg(to_json(w.user_id)::text || E'\t' || to_json(w.device_id)::text || E'\t' || coalesce(to_json(d.display_name)::text, '')
+                         || E'\t' || coalesce(s.sigs, '') || E'\t' || w.key_json, E'\n') AS lines
+       FROM wanted w
+       LEFT JOIN sigs s ON s.target_user_id = w.user_id AND s.target_key_id = w.device_id
+       LEFT JOIN devices d ON d.user_id = w.user_id AND d.device_id = w.device_id`,
+      [allUsers, pairUsers, pairDevices],
+    );
+    const byUser = new Map<string, Array<[string, string]>>();
+    for (const line of rows[0]?.lines ? rows[0].lines.split("\n") : []) {
+      const t1 = line.indexOf("\t");
+      const t2 = line.indexOf("\t", t1 + 1);
+      const t3 = line.indexOf("\t", t2 + 1);
+      const t4 = line.indexOf("\t", t3 + 1);
+      const userId = JSON.parse(line.slice(0, t1)) as string;
+      const name = t3 > t2 + 1 ? (JSON.parse(line.slice(t2 + 1, t3)) as string) : undefined;
+      const sigs =
+        t4 > t3 + 1 ? (JSON.parse(line.slice(t3 + 1, t4)) as Array<[string, string, string]>).map(([signerUserId, signerKeyId, signature]) => ({ signerUserId, signerKeyId, signature })) : [];
+      const list = byUser.get(userId) ?? byUser.set(userId, []).get(userId)!;
+      list.push([line.slice(t1 + 1, t2), serveDeviceKeysJson(line.slice(t4 + 1), sigs, name)]);
+    }
+    return assembleDeviceKeysJson(query.keys(), byUser);
   }
 
   async putDeviceKeys(userId: string, deviceId: string, keys: DeviceKeys): Promise<void> {
@@ -149,7 +199,7 @@ export class PgKeyStore implements KeyStore {
              ORDER BY o.id LIMIT 1 FOR UPDATE SKIP LOCKED
            ) k
          ), claimed AS (
-           DELETE FROM e2ee_one_time_keys WHERE id IN (SELECT id FROM picked)
+           DELETE FROM e2ee_one_time_keys WHERE id = ANY(ARRAY(SELECT id FROM picked))
            RETURNING user_id, device_id, algorithm, key_id, key_json
          ), issued AS (
            INSERT INTO e2ee_issued_keys (user_id, device_id, key_id, issued_ts)

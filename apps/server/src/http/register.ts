@@ -86,7 +86,8 @@ async function handle(route: AnyRoute, req: Request, res: Response, runtime: Rou
       if (result.stream) {
         result.stream.on("error", (error) => res.destroy(error));
         result.stream.pipe(res);
-      } else if (result.body === undefined) res.end();
+      } else if (result.json !== undefined) res.type("application/json").send(result.json);
+      else if (result.body === undefined) res.end();
       else res.json(result.body);
     } else {
       res.status(200).json(result ?? {});

@@ -46,6 +46,8 @@ export interface RouteResponse {
   readonly headers?: Readonly<Record<string, string>>;
   /** A streamed body (media downloads); `body` is ignored when set. */
   readonly stream?: Readable;
+  /** A body already serialised as JSON text, sent as is (`application/json`); `body` is ignored when set. */
+  readonly json?: string;
 }
 
 /** One endpoint. */
