@@ -31,6 +31,10 @@ export interface EventRecord {
   selected: readonly KeyedPair[] | undefined;
   /** The state auth events as `(type, state_key)` pairs with their event IDs, memoised. @internal */
   authPairs: readonly KeyedPair[] | undefined;
+  /** The sender's power level seen from the auth events, memoised with the rules it was computed under. @internal */
+  senderPower: number | undefined;
+  /** @internal */
+  senderPowerRules: RoomVersionRules | undefined;
 }
 
 /** A `(type, state_key)` pair with a value: its state map key, or an event ID. @internal */
@@ -118,6 +122,8 @@ export class AuthChainCache {
       powerLevelsAuthId: undefined,
       selected: undefined,
       authPairs: undefined,
+      senderPower: undefined,
+      senderPowerRules: undefined,
     };
     this.records.set(id, record);
     return record;

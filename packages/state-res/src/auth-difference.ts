@@ -17,7 +17,7 @@
 // work follows the conflicted neighbourhood, not the size of the room.
 
 import { Heap } from "./heap.js";
-import { ensureClosure, record, tick, type Context, type Step } from "./context.js";
+import { due, ensureClosure, record, TICK, type Context, type Step } from "./context.js";
 import type { EventRecord } from "./auth-chain-cache.js";
 import type { StateKey } from "./state-key.js";
 
@@ -42,12 +42,13 @@ export function* authDifferenceStep(
   // known (a warm cache: all of them) and load the auth chains of the others.
   const buckets: EventRecord[][] = [];
   let unknown: string[] | undefined;
-  for (const id of unconflicted.values()) {
-    const rec = ctx.cache.get(id);
+  const cache = ctx.cache;
+  unconflicted.forEach((id) => {
+    const rec = cache.get(id);
     if (rec === undefined || rec.authDepth < 0) (unknown ??= []).push(id);
     else (buckets[rec.authDepth] ??= []).push(rec);
-  }
-  yield* tick(ctx, unconflicted.size / 64);
+  });
+  if (due(ctx, unconflicted.size / 64)) yield TICK;
   const conflictedIds = perSet.flat();
   yield* ensureClosure(ctx, unknown === undefined ? conflictedIds : [...conflictedIds, ...unknown]);
   if (unknown !== undefined) {
@@ -89,7 +90,7 @@ export function* authDifferenceStep(
       difference.add(rec.id);
     }
     for (const a of rec.authIds) touch(record(ctx, a), bits);
-    yield* tick(ctx);
+    if (due(ctx)) yield TICK;
   }
   return difference;
 }
@@ -142,7 +143,7 @@ export function* conflictedSubgraphStep(ctx: Context, conflicted: ReadonlySet<st
       region.set(a, ar);
       stack.push(ar);
     }
-    yield* tick(ctx);
+    if (due(ctx)) yield TICK;
   }
   // reaches(x): some auth path of ≥ 1 edge from x ends at a conflicted event.
   const ordered = [...region.values(), ...[...conflicted].map((id) => record(ctx, id))].sort((a, b) => a.authDepth - b.authDepth);

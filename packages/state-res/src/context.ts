@@ -46,13 +46,23 @@ export interface Context {
   ticks: number;
 }
 
+/** The tick request (one shared object). @internal */
+export const TICK: Request = Object.freeze({ kind: "tick" });
+
+/**
+ * Counts work; true when the driver should get a chance to yield (`if (due(ctx)) yield TICK;`).
+ * The allocation-free form of {@link tick} for per-event loops. @internal
+ */
+export function due(ctx: Context, units = 1): boolean {
+  ctx.ticks += units;
+  if (ctx.ticks < ctx.yieldEvery) return false;
+  ctx.ticks = 0;
+  return true;
+}
+
 /** Counts work and asks the driver for a chance to yield every `yieldEvery` units. @internal */
 export function* tick(ctx: Context, units = 1): Step<void> {
-  ctx.ticks += units;
-  if (ctx.ticks >= ctx.yieldEvery) {
-    ctx.ticks = 0;
-    yield { kind: "tick" };
-  }
+  if (due(ctx, units)) yield TICK;
 }
 
 /** Makes sure `ids` are cached (fetching the missing ones in one batch). @internal */
@@ -97,19 +107,32 @@ export function* ensureClosure(ctx: Context, ids: Iterable<string>): Step<void> 
 
 /** The `m.room.power_levels` event among an event's auth events (`undefined`: none). @internal */
 export function* powerLevelsAuthEvent(ctx: Context, rec: EventRecord): Step<string | undefined> {
-  if (rec.powerLevelsAuthId === undefined) {
+  if (rec.powerLevelsAuthId === undefined && findPowerLevelsAuthId(ctx, rec) === undefined) {
     yield* ensure(ctx, rec.authIds);
-    let found: string | null = null;
-    for (const a of rec.authIds) {
-      const ev = record(ctx, a).event;
-      if (ev.type === "m.room.power_levels" && ev.state_key === "") {
-        found = a;
-        break;
-      }
-    }
-    rec.powerLevelsAuthId = found;
+    findPowerLevelsAuthId(ctx, rec);
   }
   return rec.powerLevelsAuthId ?? undefined;
+}
+
+/**
+ * {@link powerLevelsAuthEvent} without a generator, for per-event loops: the
+ * power levels auth event's ID, `null` for none, or `undefined` when some auth
+ * events are not cached yet (then use the generator, which fetches them).
+ * Memoised on the record. @internal
+ */
+export function findPowerLevelsAuthId(ctx: Context, rec: EventRecord): string | null | undefined {
+  if (rec.powerLevelsAuthId !== undefined) return rec.powerLevelsAuthId;
+  const authIds = rec.authIds;
+  for (let i = 0; i < authIds.length; i++) if (!ctx.cache.has(authIds[i]!)) return undefined;
+  let found: string | null = null;
+  for (let i = 0; i < authIds.length; i++) {
+    const ev = ctx.cache.get(authIds[i]!)!.event;
+    if (ev.type === "m.room.power_levels" && ev.state_key === "") {
+      found = authIds[i]!;
+      break;
+    }
+  }
+  return (rec.powerLevelsAuthId = found);
 }
 
 /** Source answers, common to both drivers. @internal */

@@ -13,7 +13,7 @@
 import type { Pdu } from "@weft/common";
 import { selectAuthEventKeys, type AuthStateLookup } from "./auth-check.js";
 import type { KeyedPair } from "./auth-chain-cache.js";
-import { ensure, record, tick, type Context, type Step, type TraceEntry } from "./context.js";
+import { ensure, record, due, TICK, type Context, type Step, type TraceEntry } from "./context.js";
 import { stateKey, type StateMap } from "./state-key.js";
 
 /**
@@ -71,7 +71,7 @@ export function* iterativeAuthChecksStep(
     const result = ctx.authCheck(event, view, ctx.roomVersion);
     if (result.ok) changes.set(key, id);
     ctx.trace?.(result.ok ? { phase, eventId: id, accepted: true } : { phase, eventId: id, accepted: false, code: result.code, rule: result.rule });
-    yield* tick(ctx);
+    if (due(ctx)) yield TICK;
   }
   return changes;
 }

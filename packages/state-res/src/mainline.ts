@@ -1,7 +1,7 @@
 // "Mainline ordering", https://spec.matrix.org/v1.19/rooms/v2/#definitions, used
 // by step 3 of https://spec.matrix.org/v1.19/rooms/v2/#algorithm.
 
-import { powerLevelsAuthEvent, record, tick, type Context, type Step } from "./context.js";
+import { findPowerLevelsAuthId, powerLevelsAuthEvent, record, due, TICK, type Context, type Step } from "./context.js";
 import { compareEventIds } from "./power-ordering.js";
 
 /**
@@ -16,45 +16,49 @@ export function* mainlineOrderingStep(ctx: Context, ids: readonly string[], powe
   while (p !== undefined && !position.has(p)) {
     mainline.push(p);
     position.set(p, -1);
-    yield* tick(ctx);
-    // ensure() happens inside powerLevelsAuthEvent
-    yield* ensureOne(ctx, p);
-    p = yield* powerLevelsAuthEvent(ctx, record(ctx, p));
+    if (due(ctx)) yield TICK;
+    if (!ctx.cache.has(p)) yield { kind: "fetch", ids: [p] };
+    const rec = record(ctx, p);
+    const next = findPowerLevelsAuthId(ctx, rec);
+    p = next === undefined ? yield* powerLevelsAuthEvent(ctx, rec) : (next ?? undefined);
   }
   mainline.forEach((id, i) => position.set(id, i));
 
   // Mainline position of e: the index i of the first e_j (j ≥ 1) on the mainline, else ∞.
-  // Positions of power levels events met on the way are memoised.
+  // Positions of power levels events met on the way are memoised. The walk is
+  // inline (no nested generator per event): it only yields to fetch.
   const memo = new Map<string, number>();
-  const positionOf = function* (id: string): Step<number> {
-    const walked: string[] = [];
-    let current = yield* powerLevelsAuthEvent(ctx, record(ctx, id));
-    let result = Number.POSITIVE_INFINITY;
-    while (current !== undefined) {
+  const walked: string[] = [];
+  const keyed: { id: string; pos: number; ts: number }[] = [];
+  for (const id of ids) {
+    if (!ctx.cache.has(id)) yield { kind: "fetch", ids: [id] };
+    const rec = record(ctx, id);
+    let current = findPowerLevelsAuthId(ctx, rec);
+    if (current === undefined) current = (yield* powerLevelsAuthEvent(ctx, rec)) ?? null;
+    let pos = Number.POSITIVE_INFINITY;
+    walked.length = 0;
+    while (current !== null) {
       const onMainline = position.get(current);
       if (onMainline !== undefined) {
-        result = onMainline;
+        pos = onMainline;
         break;
       }
       const known = memo.get(current);
       if (known !== undefined) {
-        result = known;
+        pos = known;
         break;
       }
       walked.push(current);
-      yield* ensureOne(ctx, current);
-      current = yield* powerLevelsAuthEvent(ctx, record(ctx, current));
-      yield* tick(ctx);
+      if (!ctx.cache.has(current)) yield { kind: "fetch", ids: [current] };
+      const currentRec = record(ctx, current);
+      let next = findPowerLevelsAuthId(ctx, currentRec);
+      if (next === undefined) next = (yield* powerLevelsAuthEvent(ctx, currentRec)) ?? null;
+      current = next;
+      if (due(ctx)) yield TICK;
     }
     // e_j's own position equals the position of everything it leads to.
-    for (const w of walked) memo.set(w, result);
-    return result;
-  };
-
-  const keyed: { id: string; pos: number; ts: number }[] = [];
-  for (const id of ids) {
-    yield* ensureOne(ctx, id);
-    keyed.push({ id, pos: yield* positionOf(id), ts: record(ctx, id).event.origin_server_ts });
+    for (const w of walked) memo.set(w, pos);
+    keyed.push({ id, pos, ts: rec.event.origin_server_ts });
   }
   keyed.sort((x, y) => {
     // 1. greater mainline position first; 2. smaller origin_server_ts; 3. smaller event_id.
@@ -63,8 +67,4 @@ export function* mainlineOrderingStep(ctx: Context, ids: readonly string[], powe
     return compareEventIds(x.id, y.id);
   });
   return keyed.map((k) => k.id);
-}
-
-function* ensureOne(ctx: Context, id: string): Step<void> {
-  if (!ctx.cache.has(id)) yield { kind: "fetch", ids: [id] };
 }

@@ -7,8 +7,8 @@
 // through events of the full conflicted set only, and the DAG's edges are the
 // auth edges between events of X.
 
-import { isPowerEvent, senderPowerLevel } from "./power.js";
-import { record, tick, ensure, type Context, type Step } from "./context.js";
+import { isPowerEvent, senderPowerLevel, senderPowerLevelNow } from "./power.js";
+import { record, due, TICK, ensure, type Context, type Step } from "./context.js";
 import { lexicographicalTopologicalSort } from "./topological-sort.js";
 
 /** Compares event IDs by code point (the order every implementation uses for ASCII IDs). */
@@ -37,23 +37,25 @@ export function* reverseTopologicalPowerOrderingStep(ctx: Context, ids: Iterable
     if (graph.has(id)) continue;
     if (!ctx.cache.has(id)) yield* ensure(ctx, [id]);
     const rec = record(ctx, id);
-    const deps = rec.authIds.filter((a) => within.has(a));
+    const deps: string[] = [];
+    for (const a of rec.authIds) if (within.has(a)) deps.push(a);
     graph.set(id, deps);
     for (const d of deps) if (!graph.has(d)) stack.push(d);
   }
-  const power = new Map<string, number>();
+  // The sort keys, looked up once per event (not per comparison).
+  const keys = new Map<string, { power: number; ts: number }>();
   for (const id of graph.keys()) {
-    power.set(id, yield* senderPowerLevel(ctx, record(ctx, id)));
-    yield* tick(ctx);
+    const rec = record(ctx, id);
+    const power = senderPowerLevelNow(ctx, rec) ?? (yield* senderPowerLevel(ctx, rec));
+    keys.set(id, { power, ts: rec.event.origin_server_ts });
+    if (due(ctx)) yield TICK;
   }
   return lexicographicalTopologicalSort(graph, (x, y) => {
     // 1. greater sender power first; 2. smaller origin_server_ts; 3. smaller event_id.
-    const px = power.get(x)!;
-    const py = power.get(y)!;
-    if (px !== py) return px > py ? -1 : 1;
-    const tx = record(ctx, x).event.origin_server_ts;
-    const ty = record(ctx, y).event.origin_server_ts;
-    if (tx !== ty) return tx < ty ? -1 : 1;
+    const kx = keys.get(x)!;
+    const ky = keys.get(y)!;
+    if (kx.power !== ky.power) return kx.power > ky.power ? -1 : 1;
+    if (kx.ts !== ky.ts) return kx.ts < ky.ts ? -1 : 1;
     return compareEventIds(x, y);
   });
 }

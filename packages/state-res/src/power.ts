@@ -6,7 +6,7 @@
 
 import type { JsonValue, Pdu, RoomVersionRules } from "@weft/common";
 import type { EventRecord } from "./auth-chain-cache.js";
-import { ensure, powerLevelsAuthEvent, record, type Context, type Step } from "./context.js";
+import { ensure, findPowerLevelsAuthId, record, type Context, type Step } from "./context.js";
 
 /**
  * Whether an event is a *power event*: `m.room.power_levels`, `m.room.join_rules`,
@@ -72,12 +72,23 @@ export function userLevelIn(powerLevels: Pdu | undefined, userId: string): numbe
  * The sender's power level as seen from the event's own auth events (the
  * `m.room.power_levels` among them). Decisions, following Synapse and Ruma:
  * without a power levels auth event a creator has 100 and anyone else 0;
- * since room version 12 creators have infinite power. @internal
+ * since room version 12 creators have infinite power. Memoised on the record
+ * (auth events never change). @internal
  */
 export function* senderPowerLevel(ctx: Context, rec: EventRecord): Step<number> {
+  const known = senderPowerLevelNow(ctx, rec);
+  if (known !== undefined) return known;
   yield* ensure(ctx, rec.authIds);
+  return senderPowerLevelNow(ctx, rec)!;
+}
+
+/** {@link senderPowerLevel} without a generator: `undefined` when some auth events are not cached yet. @internal */
+export function senderPowerLevelNow(ctx: Context, rec: EventRecord): number | undefined {
+  if (rec.senderPowerRules === ctx.rules && rec.senderPower !== undefined) return rec.senderPower;
+  const authIds = rec.authIds;
+  for (let i = 0; i < authIds.length; i++) if (!ctx.cache.has(authIds[i]!)) return undefined;
   let create: Pdu | undefined;
-  for (const a of rec.authIds) {
+  for (const a of authIds) {
     const ev = record(ctx, a).event;
     if (ev.type === "m.room.create" && ev.state_key === "") {
       create = ev;
@@ -86,9 +97,13 @@ export function* senderPowerLevel(ctx: Context, rec: EventRecord): Step<number> 
   }
   const sender = rec.event.sender;
   const isCreator = create !== undefined && roomCreators(create, ctx.rules).has(sender);
+  let level: number;
   // Since room version 12: creators have infinite power.
-  if (isCreator && ctx.rules.authorization.privilegedCreators) return Number.POSITIVE_INFINITY;
-  const pl = yield* powerLevelsAuthEvent(ctx, rec);
-  if (pl === undefined) return isCreator ? 100 : 0;
-  return userLevelIn(record(ctx, pl).event, sender);
+  if (isCreator && ctx.rules.authorization.privilegedCreators) level = Number.POSITIVE_INFINITY;
+  else {
+    const pl = findPowerLevelsAuthId(ctx, rec);
+    level = pl === null || pl === undefined ? (isCreator ? 100 : 0) : userLevelIn(record(ctx, pl).event, sender);
+  }
+  rec.senderPowerRules = ctx.rules;
+  return (rec.senderPower = level);
 }

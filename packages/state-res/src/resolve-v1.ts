@@ -11,7 +11,7 @@
 import { sha1 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { Pdu } from "@weft/common";
-import { ensure, record, tick, type Context, type Step, type TraceEntry } from "./context.js";
+import { ensure, record, due, TICK, type Context, type Step, type TraceEntry } from "./context.js";
 import { splitConflictedState } from "./split.js";
 import { parseStateKey, type StateMap } from "./state-key.js";
 import { selectAuthEventKeys, type AuthStateLookup } from "./auth-check.js";
@@ -62,7 +62,7 @@ export function* resolveV1Step(ctx: Context, stateSets: readonly ReadonlyMap<str
       },
     };
     const r = ctx.authCheck(event, view, ctx.roomVersion);
-    yield* tick(ctx);
+    if (due(ctx)) yield TICK;
     return r.ok ? { ok: true } : { ok: false, code: r.code, rule: r.rule };
   };
   const trace = (phase: TraceEntry["phase"], eventId: string, r: { ok: boolean; code?: string; rule?: string }): void => {

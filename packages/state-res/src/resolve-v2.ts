@@ -2,7 +2,7 @@
 // and v2.1 (room version 12, MSC4297), https://spec.matrix.org/v1.19/rooms/v12/#algorithm.
 
 import { authDifferenceStep, conflictedSubgraphStep } from "./auth-difference.js";
-import { tick, type Context, type Step } from "./context.js";
+import { due, TICK, type Context, type Step } from "./context.js";
 import { iterativeAuthChecksStep } from "./iterative-auth-checks.js";
 import { mainlineOrderingStep } from "./mainline.js";
 import { sortPowerEventsStep } from "./power-ordering.js";
@@ -22,7 +22,7 @@ export function* resolveV2Step(ctx: Context, stateSets: readonly ReadonlyMap<str
   if (conflicted.size === 0) return unconflicted;
   const conflictedIds = new Set<string>();
   for (const ids of conflicted.values()) for (const id of ids) conflictedIds.add(id);
-  yield* tick(ctx, stateSets.length * unconflicted.size / 64);
+  if (due(ctx, stateSets.length * unconflicted.size / 64)) yield TICK;
 
   // Definitions: the full conflicted set = conflicted state set ∪ auth difference
   // (∪ conflicted state subgraph, since room version 12).
@@ -43,7 +43,9 @@ export function* resolveV2Step(ctx: Context, stateSets: readonly ReadonlyMap<str
   // 3. The remaining events, by the mainline ordering based on the power levels
   //    event of the partially resolved state.
   const picked = new Set(powerEvents);
-  const remaining = [...fullConflictedSet].filter((id) => !picked.has(id)).sort();
+  // (No pre-sort: the mainline ordering is a total order, ties broken by event ID.)
+  const remaining: string[] = [];
+  for (const id of fullConflictedSet) if (!picked.has(id)) remaining.push(id);
   const ordered = yield* mainlineOrderingStep(ctx, remaining, changes.get(POWER_LEVELS_KEY) ?? base.get(POWER_LEVELS_KEY));
 
   // 4. Iterative auth checks on the partially resolved state.

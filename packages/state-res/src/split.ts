@@ -9,9 +9,11 @@
 // smallest map and each other map in lockstep and compares entries by identity,
 // touching the hash tables only where the two walks disagree; every key of
 // either map is still compared exactly once, so maps in any order give the same
-// answer (just more slowly). The unconflicted state map is a copy of the
-// smallest map with the few conflicted keys deleted — no per-key work beyond
-// the copy, and the input's own key strings are reused.
+// answer (just more slowly). The walks use `forEach` and index arrays, never
+// iterator objects (a 10k-entry map would otherwise leave ~10^5 short-lived
+// objects per resolution for the garbage collector). The unconflicted state
+// map is built from the smallest map's entries minus the few conflicted keys,
+// reusing the input's own key strings.
 
 import type { StateKey, StateMap } from "./state-key.js";
 
@@ -48,40 +50,38 @@ export function splitConflictedState(stateSets: readonly ReadonlyMap<StateKey, s
   return flavor === "v2" ? splitV2(stateSets) : splitV1(stateSets);
 }
 
-/** The keys on which two maps differ (present in one only, or with different events), added to `out`. */
-function addDifferingKeys(base: ReadonlyMap<StateKey, string>, other: ReadonlyMap<StateKey, string>, out: Set<StateKey>): void {
-  const baseKeys = base.keys();
-  const baseIds = base.values();
-  const otherKeys = other.keys();
-  const otherIds = other.values();
-  for (;;) {
-    const bk = baseKeys.next();
-    const ok = otherKeys.next();
-    if (bk.done === true || ok.done === true) {
-      // One walk ended: compare what is left of the other one by lookup.
-      if (bk.done !== true) {
-        for (let r: IteratorResult<StateKey> = bk; r.done !== true; r = baseKeys.next()) {
-          if (other.get(r.value) !== baseIds.next().value) out.add(r.value);
-        }
+/**
+ * The keys on which `other` differs from the base map (present in one only, or
+ * with different events), added to `out`. The base map is given as parallel
+ * arrays of its keys and event IDs in iteration order; `other` is walked with
+ * `forEach` (no iterator objects) in lockstep with them.
+ */
+function addDifferingKeys(
+  base: ReadonlyMap<StateKey, string>,
+  baseKeys: readonly StateKey[],
+  baseIds: readonly string[],
+  other: ReadonlyMap<StateKey, string>,
+  out: Set<StateKey>,
+): void {
+  const n = baseKeys.length;
+  let i = 0;
+  other.forEach((oid, ok) => {
+    if (i < n) {
+      const bk = baseKeys[i]!;
+      const bid = baseIds[i]!;
+      i++;
+      if (bk === ok) {
+        // In step: one comparison of event IDs, no hashing.
+        if (bid !== oid) out.add(bk);
+        return;
       }
-      if (ok.done !== true) {
-        for (let r: IteratorResult<StateKey> = ok; r.done !== true; r = otherKeys.next()) {
-          if (base.get(r.value) !== otherIds.next().value) out.add(r.value);
-        }
-      }
-      return;
-    }
-    const bid = baseIds.next().value;
-    const oid = otherIds.next().value;
-    if (bk.value === ok.value) {
-      // In step: one comparison of event IDs, no hashing.
-      if (bid !== oid) out.add(bk.value);
-    } else {
       // Out of step: each key is looked up in the other map.
-      if (other.get(bk.value) !== bid) out.add(bk.value);
-      if (base.get(ok.value) !== oid) out.add(ok.value);
+      if (other.get(bk) !== bid) out.add(bk);
     }
-  }
+    if (base.get(ok) !== oid) out.add(ok);
+  });
+  // `other` ended first: compare what is left of the base by lookup.
+  for (; i < n; i++) if (other.get(baseKeys[i]!) !== baseIds[i]) out.add(baseKeys[i]!);
 }
 
 function splitV2(stateSets: readonly ReadonlyMap<StateKey, string>[]): ConflictSplit {
@@ -89,20 +89,45 @@ function splitV2(stateSets: readonly ReadonlyMap<StateKey, string>[]): ConflictS
   let b = 0;
   for (let i = 1; i < n; i++) if (stateSets[i]!.size < stateSets[b]!.size) b = i;
   const base = stateSets[b]!;
+  // The base map as two arrays, read once: every other map is compared with
+  // them, and the unconflicted state map is built from them.
+  const baseKeys: StateKey[] = new Array<StateKey>(base.size);
+  const baseIds: string[] = new Array<string>(base.size);
+  let j = 0;
+  base.forEach((id, key) => {
+    baseKeys[j] = key;
+    baseIds[j++] = id;
+  });
   const differing = new Set<StateKey>();
-  for (let i = 0; i < n; i++) if (i !== b && stateSets[i] !== base) addDifferingKeys(base, stateSets[i]!, differing);
-  const unconflicted: StateMap = new Map(base);
+  for (let i = 0; i < n; i++) if (i !== b && stateSets[i] !== base) addDifferingKeys(base, baseKeys, baseIds, stateSets[i]!, differing);
+  const unconflicted: StateMap = new Map();
+  if (differing.size === 0) {
+    for (let k = 0; k < baseKeys.length; k++) unconflicted.set(baseKeys[k]!, baseIds[k]!);
+  } else {
+    for (let k = 0; k < baseKeys.length; k++) if (!differing.has(baseKeys[k]!)) unconflicted.set(baseKeys[k]!, baseIds[k]!);
+  }
   const conflicted = new Map<StateKey, string[]>();
   for (const key of differing) {
-    unconflicted.delete(key);
     const ids: string[] = [];
     for (const s of stateSets) {
       const id = s.get(key);
       if (id !== undefined && !ids.includes(id)) ids.push(id);
     }
-    conflicted.set(key, ids.sort());
+    conflicted.set(key, sortSmall(ids));
   }
   return { unconflicted, conflicted };
+}
+
+/** Sorts a short list of event IDs by code unit, as `Array.prototype.sort` does, without its per-call scratch space. */
+function sortSmall(ids: string[]): string[] {
+  if (ids.length > 8) return ids.sort();
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i]!;
+    let j = i - 1;
+    for (; j >= 0 && ids[j]! > id; j--) ids[j + 1] = ids[j]!;
+    ids[j + 1] = id;
+  }
+  return ids;
 }
 
 function splitV1(stateSets: readonly ReadonlyMap<StateKey, string>[]): ConflictSplit {
