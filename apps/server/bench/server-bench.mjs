@@ -106,7 +106,27 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+// The machine's ceiling for this client: an empty node:http server in its own
+// process answering the same PUT (context for the figures on a shared box).
+async function emptyServerCeiling(count) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const code = `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.setHeader("content-type", "application/json"); s.end('{"event_id":"$x"}'); }); }).listen(${port}, "127.0.0.1", () => console.log("up"));`;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve) => child.stdout.once("data", resolve));
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const user = { token: "t" };
+    for (let i = 0; i < 200; i++) await send(url, user, "!r:x", "warm");
+    const start = performance.now();
+    for (let i = 0; i < count; i++) await send(url, user, "!r:x", `seq ${i}`);
+    return Math.round(count / ((performance.now() - start) / 1000));
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
 async function main() {
+  const ceiling = await emptyServerCeiling(MESSAGES);
   let url = process.env.WEFT_BENCH_URL;
   let child;
   if (!url) ({ url, child } = await startServer());
@@ -177,6 +197,7 @@ async function main() {
   }
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`\nWeft server bench — ${url}${process.env.DATABASE_URL ? " (PostgreSQL)" : child ? " (PGlite)" : ""}, ${MESSAGES} messages, ${WAKEUPS} wake-ups`);
+  console.log(`(an empty node:http server answers this client's sequential PUTs at ${ceiling} req/s on this machine right now)`);
   console.log(`${"measure".padEnd(width)}  ${"result".padStart(12)}  target`);
   for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}`);
 }

@@ -32,19 +32,24 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.set("query parser", "extended");
+  // Matrix clients never revalidate API responses: no ETag hashing of every body.
+  app.set("etag", false);
+  const logRequests = deps.logger.isLevelEnabled("debug");
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = (typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].slice(0, 64)) || randomUUID();
     res.locals.requestId = requestId;
     res.setHeader("X-Request-Id", requestId);
     res.set(CORS_HEADERS);
-    const started = performance.now();
-    res.on("finish", () => {
-      deps.logger.debug(
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
-        "request",
-      );
-    });
+    if (logRequests) {
+      const started = performance.now();
+      res.on("finish", () => {
+        deps.logger.debug(
+          { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          "request",
+        );
+      });
+    }
     if (req.method === "OPTIONS") {
       res.status(204).end();
       return;

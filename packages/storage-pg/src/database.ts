@@ -88,7 +88,18 @@ export interface PostgresOptions {
  * ```
  */
 export async function connectPostgres(options: PostgresOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // Generic plans for the named statements (see queryConfig): PostgreSQL's
+  // default re-plans a statement for its first five runs and then keeps
+  // re-planning any statement whose generic plan it estimates dearer, which
+  // the send path's CTE chain always is; planning it costs more than running
+  // it. Every query here is an indexed OLTP lookup whose plan does not depend
+  // on parameter values. A URL naming its own `options` keeps them.
+  const url0 = new URL(options.url);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? 10,
+    ...(url0.searchParams.has("options") ? {} : { options: "-c plan_cache_mode=force_generic_plan" }),
+  });
   // An idle pooled connection can die (server restart, failover, a database
   // dropped in tests); `pg` then emits "error" on the pool, which would crash
   // the process if unhandled. The pool replaces the connection on next use.
