@@ -61,8 +61,6 @@ export async function createServices(ctx: ServiceContext): Promise<Services> {
   services.sync.e2eeExtensions = (userId, deviceId, since, upTo) => services.keys.syncExtensions(userId, deviceId, since, upTo);
   // /sync's set_presence marks the user online/unavailable.
   services.sync.onSyncPresence = (userId, presence) => services.presence.setFromSync(userId, presence);
-  // /sync's set_presence marks the user online/unavailable.
-  services.sync.onSyncPresence = (userId, presence) => services.presence.setFromSync(userId, presence);
   // Profile changes become membership events in joined rooms when a rooms
   // service offers updateProfileInJoinedRooms.
   accountServices.hooks.onProfileChanged.push(async (userId) => {
