@@ -2,10 +2,15 @@
 // https://spec.matrix.org/v1.19/client-server-api/#end-to-end-encryption
 // One-time key claims are one statement: each claim picks its device's oldest
 // key with `FOR UPDATE SKIP LOCKED` in a lateral subquery, the outer DELETE
-// removes the picked rows and RETURNs them, and the same statement records
-// the issued IDs — so concurrent claimers never get the same key and never
-// wait on each other. Positions come from `weft_stream`, allocated inside the
-// writing transaction (its row lock orders commits by position).
+// removes the picked rows through the primary key (`id = ANY(ARRAY(…))`:
+// `IN (SELECT …)` was planned as a hash join over a sequential scan of every
+// stored key) and RETURNs them, and the same statement records the issued
+// IDs — so concurrent claimers never get the same key and never wait on each
+// other. `/keys/query` reads every queried device in one statement answering
+// one text row, spliced into the response without parsing the key JSON
+// (see `queryDeviceKeysJson`); display names come from `devices`.
+// Positions come from `weft_stream`, allocated inside the writing transaction
+// (its row lock orders commits by position).
 
 import type {
   BackupSession,
