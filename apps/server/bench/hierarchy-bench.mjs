@@ -13,52 +13,13 @@
 // Without WEFT_BENCH_URL the server is bundled from source with esbuild
 // (workspace packages aliased to their src/) and started on a free port.
 
-import { spawn, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { registerUser, startBenchServer } from "./bench-server.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 1000);
 const LAYOUT = process.env.BENCH_LAYOUT ?? "flat";
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const CONCURRENCY = 4;
 
-async function startServer() {
-  const out = join(here, ".build", "hierarchy-cli.mjs");
-  const aliases = readdirSync(join(root, "packages"))
-    .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
-    .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
-  execFileSync(
-    join(root, "node_modules", ".bin", "esbuild"),
-    [
-      "apps/server/src/cli.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
-      "--external:sharp", "--external:pg-native", ...aliases,
-      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      `--outfile=${out}`, "--log-level=warning",
-    ],
-    { cwd: root, stdio: "inherit" },
-  );
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dataDir = mkdtempSync(join(tmpdir(), "weft-hierarchy-bench-"));
-  const child = spawn(process.execPath, [out, "start"], {
-    env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/_matrix/client/versions`)).ok) return { url, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGTERM");
-  throw new Error("server did not start");
-}
 
 async function api(url, method, path, { token, body } = {}) {
   const res = await fetch(url + path, {
@@ -71,12 +32,6 @@ async function api(url, method, path, { token, body } = {}) {
   return json;
 }
 
-async function register(url, username) {
-  const body = { username, password: `bench-${username}-password` };
-  const first = await api(url, "POST", "/_matrix/client/v3/register", { body });
-  const res = await api(url, "POST", "/_matrix/client/v3/register", { body: { ...body, auth: { type: "m.login.dummy", session: first.session } } });
-  return { userId: res.user_id, token: res.access_token };
-}
 
 const roomPath = (id) => `/_matrix/client/v3/rooms/${encodeURIComponent(id)}`;
 const hierarchyPath = (id, query) => `/_matrix/client/v1/rooms/${encodeURIComponent(id)}/hierarchy?${query}`;
@@ -112,11 +67,11 @@ async function timed(runs, fn) {
 async function main() {
   let url = process.env.WEFT_BENCH_URL;
   let child;
-  if (!url) ({ url, child } = await startServer());
+  if (!url) ({ url, child } = await startBenchServer({ name: "hierarchy" }));
   try {
     const tag = Math.random().toString(36).slice(2, 7);
-    const alice = await register(url, `hb${tag}a`);
-    const bob = await register(url, `hb${tag}b`);
+    const alice = await registerUser(url, `hb${tag}a`);
+    const bob = await registerUser(url, `hb${tag}b`);
     const create = async (body) =>
       (await api(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat", ...body } })).room_id;
     const link = (parent, child, order) =>

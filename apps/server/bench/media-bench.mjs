@@ -14,69 +14,20 @@
 // Options (env): BENCH_MEDIA_MB (file size, default 200), BENCH_RUNS (default 3),
 // BENCH_THUMBNAILS (cached thumbnail requests, default 200).
 
-import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { registerUser, startBenchServer } from "./bench-server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 const sharp = createRequire(join(here, "..", "package.json"))("sharp");
 const SIZE_MB = Number(process.env.BENCH_MEDIA_MB ?? 200);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const THUMBNAILS = Number(process.env.BENCH_THUMBNAILS ?? 200);
 const CHUNK = 1024 * 1024;
 
-async function startServer() {
-  const out = join(here, ".build", "media-cli.mjs");
-  const aliases = readdirSync(join(root, "packages"))
-    .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
-    .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
-  execFileSync(
-    join(root, "node_modules", ".bin", "esbuild"),
-    [
-      "apps/server/src/cli.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
-      "--external:sharp", "--external:pg-native", ...aliases,
-      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      `--outfile=${out}`, "--log-level=warning",
-    ],
-    { cwd: root, stdio: "inherit" },
-  );
-  // PGlite loads its WebAssembly and data files from beside the bundle.
-  const pgliteDist = join(root, "packages", "storage-pg", "node_modules", "@electric-sql", "pglite", "dist");
-  for (const name of readdirSync(pgliteDist).filter((n) => n.endsWith(".wasm") || n.endsWith(".data"))) copyFileSync(join(pgliteDist, name), join(here, ".build", name));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dataDir = mkdtempSync(join(tmpdir(), "weft-media-bench-"));
-  const configFile = join(dataDir, "weft.yaml");
-  writeFileSync(configFile, `media:\n  max_upload_bytes: ${1024 * 1024 * 1024}\n`);
-  const child = spawn(process.execPath, [out, "start", "--config", configFile], {
-    env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/_matrix/client/versions`)).ok) return { url, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGTERM");
-  throw new Error("server did not start");
-}
 
-async function register(url, username) {
-  const body = { username, password: `bench-${username}-password` };
-  const post = (json) => fetch(`${url}/_matrix/client/v3/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(json) }).then((r) => r.json());
-  const first = await post(body);
-  const res = await post({ ...body, auth: { type: "m.login.dummy", session: first.session } });
-  if (!res.access_token) throw new Error(`registration failed: ${JSON.stringify(res)}`);
-  return res.access_token;
-}
 
 /** Streams `mb` generated MiB to the upload endpoint; returns [mxc, seconds]. */
 function upload(url, token, mb) {
@@ -126,10 +77,10 @@ const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(
 async function main() {
   let url = process.env.WEFT_BENCH_URL;
   let child;
-  if (!url) ({ url, child } = await startServer());
+  if (!url) ({ url, child } = await startBenchServer({ name: "media", configYaml: `media:\n  max_upload_bytes: ${1024 * 1024 * 1024}\n` }));
   const rows = [];
   try {
-    const token = await register(url, `media${Date.now()}`);
+    const { token } = await registerUser(url, `media${Date.now()}`);
     // Warm up (JIT, file system caches).
     const [warm] = await upload(url, token, 8);
     await download(url, token, `/_matrix/client/v1/media/download/${warm.slice(6)}`);

@@ -11,32 +11,17 @@
 // Options (env): BENCH_MEMBERS (default 1000), BENCH_MESSAGES per case (default
 // 400), BENCH_ROUNDS (default 8).
 
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { bundleServer } from "./bench-server.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 
-const out = join(here, ".build", "push-bench-entry.mjs");
-const aliases = readdirSync(join(root, "packages"))
-  .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
-  .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
-execFileSync(
-  join(root, "node_modules", ".bin", "esbuild"),
-  [
-    "apps/server/src/index.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
-    "--external:sharp", "--external:pg-native", ...aliases,
-    "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    `--outfile=${out}`, "--log-level=warning",
-  ],
-  { cwd: root, stdio: "inherit" },
-);
+const out = bundleServer("index", "push-bench-entry");
 const { loadConfig, startServer } = await import(pathToFileURL(out).href);
 
 const dataDir = mkdtempSync(join(tmpdir(), "weft-push-bench-"));

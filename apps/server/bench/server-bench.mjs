@@ -14,53 +14,14 @@
 // Options (env): BENCH_MESSAGES (default 2000), BENCH_WAKEUPS (default 200),
 // BENCH_SERVER_ARGS (extra node flags for the started server, e.g. --cpu-prof).
 
-import { spawn, execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import http from "node:http";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { registerUser, startBenchServer } from "./bench-server.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const WAKEUPS = Number(process.env.BENCH_WAKEUPS ?? 200);
 
-async function startServer() {
-  const out = join(here, ".build", "cli.mjs");
-  const aliases = readdirSync(join(root, "packages"))
-    .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
-    .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
-  execFileSync(
-    join(root, "node_modules", ".bin", "esbuild"),
-    [
-      "apps/server/src/cli.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
-      "--external:sharp", "--external:pg-native", ...aliases,
-      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      `--outfile=${out}`, "--log-level=warning",
-    ],
-    { cwd: root, stdio: "inherit" },
-  );
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dataDir = mkdtempSync(join(tmpdir(), "weft-bench-"));
-  // BENCH_SERVER_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...extra, out, "start"], {
-    env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/_matrix/client/versions`)).ok) return { url, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGTERM");
-  throw new Error("server did not start");
-}
 
 // The load generator speaks HTTP/1.1 through node:http with a keep-alive
 // agent: on a 2-core machine `fetch` (undici) costs the client more CPU per
@@ -90,12 +51,6 @@ function api(url, method, path, { token, body } = {}) {
   });
 }
 
-async function register(url, username) {
-  const body = { username, password: `bench-${username}-password` };
-  const first = await api(url, "POST", "/_matrix/client/v3/register", { body });
-  const res = await api(url, "POST", "/_matrix/client/v3/register", { body: { ...body, auth: { type: "m.login.dummy", session: first.session } } });
-  return { userId: res.user_id, token: res.access_token };
-}
 
 const room = (id) => `/_matrix/client/v3/rooms/${encodeURIComponent(id)}`;
 let txn = 0;
@@ -129,12 +84,12 @@ async function main() {
   const ceiling = await emptyServerCeiling(MESSAGES);
   let url = process.env.WEFT_BENCH_URL;
   let child;
-  if (!url) ({ url, child } = await startServer());
+  if (!url) ({ url, child } = await startBenchServer({ name: "server" }));
   const rows = [];
   try {
     const tag = Math.random().toString(36).slice(2, 7);
     const users = [];
-    for (let i = 0; i < 11; i++) users.push(await register(url, `bench${tag}${i}`));
+    for (let i = 0; i < 11; i++) users.push(await registerUser(url, `bench${tag}${i}`));
     const [alice, ...senders] = users;
     const bob = senders[0];
 
