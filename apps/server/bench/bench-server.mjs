@@ -58,7 +58,9 @@ export async function startBenchServer({ name, configYaml } = {}) {
     writeFileSync(configFile, configYaml);
     args.push("--config", configFile);
   }
-  const extra = (process.env.BENCH_SERVER_ARGS ?? "").split(/\s+/).filter(Boolean);
+  // The same V8 flag as `weft start` (a smaller young generation keeps idle
+  // RSS under 150 MB at no measured cost in throughput).
+  const extra = (process.env.BENCH_SERVER_ARGS ?? "--max-semi-space-size=4").split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...extra, ...args], {
     env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],

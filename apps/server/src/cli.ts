@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 // The `weft` command: start the server, create users, print help.
 
 import { parseArgs } from "node:util";
