@@ -144,7 +144,7 @@ describe("diffLevelMaps (the lockstep comparison of rule 10)", () => {
     );
   });
   it("finds the one change in a 2,000-entry map edited from another", () => {
-    const before = new Map(Array.from({ length: 2000 }, (_, i) => [`@user${i}:example.com`, i % 40] as const));
+    const before = new Map<string, number>(Array.from({ length: 2000 }, (_, i) => [`@user${i}:example.com`, i % 40] as const));
     const after = new Map(before).set("@user1999:example.com", 5).set("@new:example.com", 1);
     after.delete("@user7:example.com");
     expect(diffLevelMaps(before, after)).toEqual({
@@ -154,5 +154,14 @@ describe("diffLevelMaps (the lockstep comparison of rule 10)", () => {
       newValues: [5, 1],
     });
     expect(diffLevelMaps(before, before).oldKeys).toEqual([]);
+  });
+  it("remembers the last comparison per map, and only for the same pair", () => {
+    const a = new Map([["@a:x", 1]]);
+    const b = new Map([["@a:x", 2]]);
+    const c = new Map([["@a:x", 2], ["@b:x", 3]]);
+    const first = diffLevelMaps(a, c);
+    expect(diffLevelMaps(a, c)).toBe(first);
+    expect(diffLevelMaps(b, c)).toEqual({ oldKeys: [], oldValues: [], newKeys: ["@b:x"], newValues: [3] });
+    expect(diffLevelMaps(a, c)).toEqual(first);
   });
 });

@@ -8,10 +8,13 @@
 // and room creators (https://spec.matrix.org/v1.19/rooms/v12/#authorisation-rules).
 //
 // Parsed power levels and content validation results are cached in
-// module-level WeakMaps keyed by the `m.room.power_levels` event object. These
-// are the only caches in the package: they hold nothing alive (an entry goes when its event is collected), is
-// bounded by the events the caller keeps, and the code is correct without it.
-// Events must therefore not be mutated after they are first checked.
+// module-level WeakMaps keyed by the `m.room.power_levels` event object, and
+// so are two derived facts of a parsed level map (its entries as arrays, and
+// its last comparison with another map, one slot). These are the only caches
+// in the package: they hold nothing alive (an entry goes when its event or map
+// is collected), are bounded by the events the caller keeps, and the code is
+// correct without them. Events must therefore not be mutated after they are
+// first checked.
 
 import { isUserId, roomVersionRules, type Pdu, type RoomVersionRules } from "@weft/common";
 import type { AuthState } from "./state.js";
@@ -321,11 +324,11 @@ function entriesOf(map: ReadonlyMap<string, number>): Entries {
 /** The entries on which two power level maps differ (see {@link diffLevelMaps}). @internal */
 export interface LevelChanges {
   /** Keys of `before` that `after` changes or removes, in `before`'s order, with `before`'s values. */
-  readonly oldKeys: string[];
-  readonly oldValues: number[];
+  readonly oldKeys: readonly string[];
+  readonly oldValues: readonly number[];
   /** Keys of `after` that `before` lacks or holds with another value, in `after`'s order, with `after`'s values. */
-  readonly newKeys: string[];
-  readonly newValues: number[];
+  readonly newKeys: readonly string[];
+  readonly newValues: readonly number[];
 }
 
 const NO_CHANGES: LevelChanges = Object.freeze({ oldKeys: [], oldValues: [], newKeys: [], newValues: [] });
@@ -341,6 +344,19 @@ const NO_CHANGES: LevelChanges = Object.freeze({ oldKeys: [], oldValues: [], new
  */
 export function diffLevelMaps(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): LevelChanges {
   if (before === after) return NO_CHANGES;
+  // One remembered comparison per new map: the iterative auth checks of state
+  // resolution (and a receipt check followed by a soft-fail check) compare the
+  // same pair again. One slot per map keeps the cache bounded.
+  const last = LAST_DIFF.get(after);
+  if (last !== undefined && last.before === before) return last.changes;
+  const changes = computeLevelChanges(before, after);
+  LAST_DIFF.set(after, { before, changes });
+  return changes;
+}
+
+const LAST_DIFF = new WeakMap<ReadonlyMap<string, number>, { before: ReadonlyMap<string, number>; changes: LevelChanges }>();
+
+function computeLevelChanges(before: ReadonlyMap<string, number>, after: ReadonlyMap<string, number>): LevelChanges {
   const [bk, bv] = entriesOf(before);
   const [ak, av] = entriesOf(after);
   const oldKeys: string[] = [];
@@ -388,7 +404,7 @@ export function diffLevelMaps(before: ReadonlyMap<string, number>, after: Readon
       newValues.push(av[j]!);
     }
   }
-  return { oldKeys, oldValues, newKeys, newValues };
+  return Object.freeze({ oldKeys, oldValues, newKeys, newValues });
 }
 
 /**
