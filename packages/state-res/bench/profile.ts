@@ -64,4 +64,6 @@ for (let i = 0; i < iterations; i++) {
 cpu.sort((a, b) => a - b);
 times.sort((a, b) => a - b);
 const mean = times.reduce((a, b) => a + b, 0) / times.length;
-console.log(`${name}:${mode} n=${iterations} min ${times[0]!.toFixed(1)} median ${times[times.length >> 1]!.toFixed(1)} mean ${mean.toFixed(1)} ms (CPU min ${cpu[0]!.toFixed(1)} median ${cpu[cpu.length >> 1]!.toFixed(1)}); inside the auth check ${(authMs / iterations).toFixed(1)} ms/run, calls/run ${JSON.stringify(Object.fromEntries([...authCalls].map(([k, v]) => [k, v / iterations])))}, µs/call ${JSON.stringify(Object.fromEntries([...authTypeMs].map(([k, v]) => [k, Math.round((1000 * v) / authCalls.get(k)!)])))}`);
+const cpuMean = cpu.reduce((a, b) => a + b, 0) / cpu.length;
+const p90 = (xs: number[]): string => xs[Math.floor(xs.length * 0.9)]!.toFixed(1);
+console.log(`${name}:${mode} n=${iterations} min ${times[0]!.toFixed(1)} median ${times[times.length >> 1]!.toFixed(1)} p90 ${p90(times)} mean ${mean.toFixed(1)} ms (CPU min ${cpu[0]!.toFixed(1)} median ${cpu[cpu.length >> 1]!.toFixed(1)} p90 ${p90(cpu)} mean ${cpuMean.toFixed(1)}); inside the auth check ${(authMs / iterations).toFixed(1)} ms/run, calls/run ${JSON.stringify(Object.fromEntries([...authCalls].map(([k, v]) => [k, v / iterations])))}, µs/call ${JSON.stringify(Object.fromEntries([...authTypeMs].map(([k, v]) => [k, Math.round((1000 * v) / authCalls.get(k)!)])))}`);

@@ -17,6 +17,48 @@ import { ensure, record, due, TICK, type Context, type Step, type TraceEntry } f
 import { stateKey, type StateMap } from "./state-key.js";
 
 /**
+ * The state an event is checked against: the partially resolved state for the
+ * keys of the event's auth events selection, the event's own (non-rejected)
+ * auth events for anything else. One instance serves a whole replay — its
+ * fields are re-pointed for each event — so checking an event allocates
+ * nothing here. (The auth check is synchronous and does not keep the state.)
+ */
+class PartialStateView implements AuthStateLookup {
+  selected: readonly KeyedPair[] = [];
+  own: readonly KeyedPair[] = [];
+  constructor(
+    private readonly ctx: Context,
+    private readonly base: ReadonlyMap<string, string>,
+    private readonly changes: StateMap,
+  ) {}
+
+  /** The event ID at a state map key in base + changes. */
+  current(key: string): string | undefined {
+    return this.changes.get(key) ?? this.base.get(key);
+  }
+
+  get(type: string, sk: string): Pdu | undefined {
+    const ctx = this.ctx;
+    const selected = this.selected;
+    for (let i = 0; i < selected.length; i++) {
+      const k = selected[i]!;
+      if (k.stateKey !== sk || k.type !== type) continue;
+      const sid = this.current(k.value);
+      if (sid !== undefined && !ctx.isRejected(sid)) return record(ctx, sid).event;
+      break;
+    }
+    // Later auth events win over earlier ones with the same pair, as a map would.
+    const own = this.own;
+    let aid: string | undefined;
+    for (let i = 0; i < own.length; i++) {
+      const p = own[i]!;
+      if (p.stateKey === sk && p.type === type) aid = p.value;
+    }
+    return aid === undefined || ctx.isRejected(aid) ? undefined : record(ctx, aid).event;
+  }
+}
+
+/**
  * Replays `ids` in order on `base` + `changes`, recording accepted events in
  * `changes` (the base is never copied: state maps of large rooms are big, and
  * the replayed part is small). Returns `changes`. @internal
@@ -28,7 +70,7 @@ export function* iterativeAuthChecksStep(
   phase: TraceEntry["phase"],
   changes: StateMap = new Map(),
 ): Step<StateMap> {
-  const current = (k: string): string | undefined => changes.get(k) ?? base.get(k);
+  const view = new PartialStateView(ctx, base, changes);
   for (const id of ids) {
     const rec = record(ctx, id);
     const event = rec.event;
@@ -39,8 +81,8 @@ export function* iterativeAuthChecksStep(
     const selected = (rec.selected ??= selectAuthEventKeys(event, ctx.rules).map((k) => ({ type: k.type, stateKey: k.stateKey, value: stateKey(k.type, k.stateKey) })));
     let need: string[] | undefined;
     for (const a of rec.authIds) if (!ctx.cache.has(a)) (need ??= []).push(a);
-    for (const k of selected) {
-      const sid = current(k.value);
+    for (let i = 0; i < selected.length; i++) {
+      const sid = view.current(selected[i]!.value);
       if (sid !== undefined && !ctx.cache.has(sid)) (need ??= []).push(sid);
     }
     if (need !== undefined) yield* ensure(ctx, need);
@@ -53,21 +95,8 @@ export function* iterativeAuthChecksStep(
       }
       authPairs = rec.authPairs = pairs;
     }
-    const own = authPairs;
-    const view: AuthStateLookup = {
-      get(type: string, sk: string): Pdu | undefined {
-        for (const k of selected) {
-          if (k.stateKey !== sk || k.type !== type) continue;
-          const sid = current(k.value);
-          if (sid !== undefined && !ctx.isRejected(sid)) return record(ctx, sid).event;
-          break;
-        }
-        // Later auth events win over earlier ones with the same pair, as a map would.
-        let aid: string | undefined;
-        for (const p of own) if (p.stateKey === sk && p.type === type) aid = p.value;
-        return aid === undefined || ctx.isRejected(aid) ? undefined : record(ctx, aid).event;
-      },
-    };
+    view.selected = selected;
+    view.own = authPairs;
     const result = ctx.authCheck(event, view, ctx.roomVersion);
     if (result.ok) changes.set(key, id);
     ctx.trace?.(result.ok ? { phase, eventId: id, accepted: true } : { phase, eventId: id, accepted: false, code: result.code, rule: result.rule });
