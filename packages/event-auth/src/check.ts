@@ -350,14 +350,16 @@ function sizeBound(value: unknown, limit: number): number {
   }
 }
 
-function citedIds(refs: Pdu["auth_events"]): string[] {
-  const ids: string[] = [];
-  if (!Array.isArray(refs)) return ids;
-  for (const ref of refs) {
-    if (typeof ref === "string") ids.push(ref);
-    else if (Array.isArray(ref) && typeof ref[0] === "string") ids.push(ref[0]);
+/** The one event ID cited by `refs` (IDs, or v1–2 `[id, hashes]` pairs; other entries are ignored), or `undefined` unless there is exactly one. */
+function onlyCitedId(refs: Pdu["prev_events"]): string | undefined {
+  if (!Array.isArray(refs)) return undefined;
+  let only: string | undefined;
+  let count = 0;
+  for (const ref of refs as unknown[]) {
+    const id = typeof ref === "string" ? ref : Array.isArray(ref) && typeof ref[0] === "string" ? (ref[0] as string) : undefined;
+    if (id !== undefined && ++count === 1) only = id;
   }
-  return ids;
+  return count === 1 ? only : undefined;
 }
 
 function findAuthEvent(authEvents: AuthEventsInput, id: string): Pdu | undefined {
@@ -480,8 +482,8 @@ function checkMembership(
   switch (membership) {
     case "join": {
       // 5.3.1 The creator's first join: the only previous event is the create event.
-      const prev = citedIds(event.prev_events);
-      if (prev.length === 1 && prev[0] === createEventId(create, event, rules) && target === roomCreator(create, rules)) {
+      const prev = onlyCitedId(event.prev_events);
+      if (prev !== undefined && prev === createEventId(create, event, rules) && target === roomCreator(create, rules)) {
         return OK;
       }
       // 5.3.2 Only the user themself joins.
