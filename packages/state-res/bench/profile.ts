@@ -4,7 +4,12 @@
 //   npx esbuild bench/profile.ts --bundle --platform=node --format=esm --outfile=/tmp/sr/profile.mjs \
 //     --alias:@weft/common=../common/src/index.ts --alias:@weft/event-auth=../event-auth/src/index.ts
 //   node /tmp/sr/profile.mjs [case] [iterations]
-// Cases: v11-10k, v12-10k, v11-50k; append ":noop" for a no-op auth check, ":naive" for the baseline.
+//   node --cpu-prof --cpu-prof-dir=/tmp/sr/prof /tmp/sr/profile.mjs v11-10k 200   # hot spots
+//   node --trace-gc /tmp/sr/profile.mjs v11-10k 200                               # GC pressure
+// (`npx esbuild` resolves to the workspace's esbuild; tsx is not installed.)
+// Cases: v11-10k, v12-10k, v11-50k; append ":noop" for a no-op auth check, ":naive" for the baseline,
+// ":cold", ":accel", or ":split" / ":clone" / ":authdiff" for single steps. Prints wall and CPU
+// time (min, median, p90, mean) and the time spent inside the auth check per event type.
 
 import { checkAuthAgainstState } from "@weft/event-auth";
 import { AuthChainCache, authDifference, resolveStateSync, splitConflictedState, type AuthCheck } from "../src/index.js";

@@ -74,7 +74,7 @@ function suite(s: Suite): void {
 
 suite({ title: "10k state, 500 conflicted", version: "11", stateEvents: 10_000, forks: 4, perFork: 125, variants: true, naive: true });
 // The spec-literal conflicted-subgraph walk (v2.1) is quadratic in the auth chains:
-// minutes at 10k (measured once: ~115 s; ~35 s at 1k state with 400 power level
+// tens of seconds at 10k (measured once each: ~115 s under load 13, 27.8 s under load 3; ~35 s at 1k state with 400 power level
 // changes), so the baseline runs on a smaller room with a shorter power levels chain.
 suite({ title: "10k state, 500 conflicted, v2.1", version: "12", stateEvents: 10_000, forks: 4, perFork: 125, variants: false, naive: false });
 suite({ title: "2k state, 100 conflicted, v2.1 (reduced, with baseline)", version: "12", stateEvents: 2_000, powerLevelChanges: 100, usersMapSize: 500, forks: 4, perFork: 25, variants: false, naive: true });
