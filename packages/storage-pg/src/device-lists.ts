@@ -60,13 +60,3 @@ export async function deviceIdsOfUser(db: Queryable, userId: string): Promise<st
   const { rows } = await db.query<{ device_id: string }>("SELECT device_id FROM devices WHERE user_id = $1 ORDER BY device_id", [userId]);
   return rows.map((r) => r.device_id);
 }
-
-/** Display names of devices, for `unsigned.device_display_name` in `/keys/query`. */
-export async function deviceDisplayNames(db: Queryable, userIds: readonly string[]): Promise<Map<string, string>> {
-  if (userIds.length === 0) return new Map();
-  const { rows } = await db.query<{ user_id: string; device_id: string; display_name: string }>(
-    "SELECT user_id, device_id, display_name FROM devices WHERE user_id = ANY($1::text[]) AND display_name IS NOT NULL",
-    [[...userIds]],
-  );
-  return new Map(rows.map((r) => [`${r.user_id}\u0000${r.device_id}`, r.display_name]));
-}

@@ -45,7 +45,7 @@ export { PushersStore } from "./pushers.js";
 export type { PusherRow, PusherInput } from "./pushers.js";
 export * from "./push-queue.js";
 export { PgKeyStore } from "./e2ee-keys.js";
-export { usersSharingRooms, sharedRoomChanges, joinedRoomIds, deviceIdsOfUser, deviceDisplayNames } from "./device-lists.js";
+export { usersSharingRooms, sharedRoomChanges, joinedRoomIds, deviceIdsOfUser } from "./device-lists.js";
 export { MediaStore } from "./media.js";
 export type { MediaRow, MediaThumbnailRow, MediaContent } from "./media.js";
 export { hierarchyRoomStates, membershipsByRoom, roomPositions } from "./hierarchy.js";
