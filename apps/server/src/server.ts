@@ -5,7 +5,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { migrate, openDatabase, type Database } from "@weft/storage-pg";
+import { EMBEDDED_MAINTENANCE_INTERVAL_MS, maintainEmbeddedDatabase, migrate, openDatabase, type Database } from "@weft/storage-pg";
 import type { SigningKey } from "@weft/signing";
 import { createApp } from "./app.js";
 import type { Config } from "./config.js";
@@ -56,6 +56,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const signingKey = options.signingKey ?? (await loadOrCreateSigningKey(config.data_dir));
   const notifier = new Notifier();
   await notifier.connect(db);
+  // The embedded database has no autovacuum: fresh statistics now (the schema
+  // may have just been created), then a periodic vacuum.
+  await maintainEmbeddedDatabase(db);
+  const maintenance = setInterval(() => {
+    maintainEmbeddedDatabase(db).catch((err: unknown) => logger.warn({ err }, "database maintenance failed"));
+  }, EMBEDDED_MAINTENANCE_INTERVAL_MS);
+  maintenance.unref();
   const now = options.now ?? Date.now;
   const services = await createServices({ config, db, logger, signingKey, notifier, now });
   const shutdown = new AbortController();
@@ -93,6 +100,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     close(deadlineMs = 10_000) {
       closing ??= (async () => {
         shutdown.abort();
+        clearInterval(maintenance);
         notifier.closeAll();
         await services.pushDelivery.stop(); // push (issue 8): the delivery worker stops before the database closes
         const drained = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -25,7 +25,8 @@ export { visibilityStateAtGroups, latestJoinPosition } from "./history-visibilit
 export type { VisibilityState } from "./history-visibility.js";
 export { childAggregations } from "./aggregations.js";
 export type { ChildAggregation } from "./aggregations.js";
-export { accountDataSince, presenceSince, filterById, profileForMembership } from "./sync-sources.js";
+export { accountDataSince, presenceSince, filterById, profileForMembership, syncHead } from "./sync-sources.js";
+export type { SyncHead } from "./sync-sources.js";
 export { AccountsStore } from "./accounts.js";
 export type { AccountRow, UiaSessionRow, RegistrationTokenRow } from "./accounts.js";
 export { DevicesStore } from "./devices.js";
@@ -50,3 +51,4 @@ export { MediaStore } from "./media.js";
 export type { MediaRow, MediaThumbnailRow, MediaContent } from "./media.js";
 export { hierarchyRoomStates, membershipsByRoom, roomPositions } from "./hierarchy.js";
 export type { HierarchyRoomRow, RoomPositionRow } from "./hierarchy.js";
+export { maintainEmbeddedDatabase, EMBEDDED_MAINTENANCE_INTERVAL_MS } from "./maintenance.js";
