@@ -58,7 +58,7 @@ export async function createServices(ctx: ServiceContext): Promise<Services> {
     authenticate: (accessToken) => accountServices.auth.authenticate(accessToken),
   };
   // E2EE fields of /sync (to-device, device lists, key counts) come from the keys service.
-  services.sync.e2eeExtensions = (userId, deviceId, since, upTo) => services.keys.syncExtensions(userId, deviceId, since, upTo);
+  services.sync.e2eeExtensions = (userId, deviceId, since, upTo, news) => services.keys.syncExtensions(userId, deviceId, since, upTo, news);
   // /sync's set_presence marks the user online/unavailable.
   services.sync.onSyncPresence = (userId, presence) => services.presence.setFromSync(userId, presence);
   // Profile changes become membership events in joined rooms when a rooms

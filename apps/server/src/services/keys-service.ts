@@ -125,10 +125,9 @@ export class KeysService {
 
   async #deviceLists(userId: string, fromPos: number, toPos: number): Promise<{ changed: string[]; left: string[] }> {
     if (toPos <= fromPos) return { changed: [], left: [] };
-    const sharing = await usersSharingRooms(this.ctx.db, userId);
+    const [sharing, membership] = await Promise.all([usersSharingRooms(this.ctx.db, userId), sharedRoomChanges(this.ctx.db, userId, fromPos, toPos)]);
     const peers = new Set([userId, ...sharing]);
     const changed = new Set(await this.keys.deviceListChanges([...peers], fromPos, toPos));
-    const membership = await sharedRoomChanges(this.ctx.db, userId, fromPos, toPos);
     for (const u of membership.joined) if (u !== userId) changed.add(u);
     const left = membership.mayHaveLeft.filter((u) => u !== userId && !peers.has(u));
     return { changed: [...changed].sort(), left: [...new Set(left)].sort() };
@@ -175,13 +174,20 @@ export class KeysService {
    * acknowledged), device-list changes, one-time key counts and unused
    * fallback key types.
    */
-  async syncExtensions(userId: string, deviceId: string, since: number | undefined, upTo: number): Promise<SyncE2eeExtensions> {
-    const toDevice = await this.keys.toDeviceForSync(userId, deviceId, since, upTo);
+  async syncExtensions(userId: string, deviceId: string, since: number | undefined, upTo: number, news?: { toDevice: boolean; deviceLists: boolean }): Promise<SyncE2eeExtensions> {
+    // Independent reads: run concurrently (a woken /sync waits on the slowest, not their sum).
+    const [toDevice, deviceLists, oneTimeKeys, fallbackTypes] = await Promise.all([
+      // `news` (from the sync side's head query): a stream known to be empty in (since, upTo] is not read.
+      news?.toDevice === false ? { events: [] } : this.keys.toDeviceForSync(userId, deviceId, since, upTo),
+      since === undefined || news?.deviceLists === false ? { changed: [], left: [] } : this.#deviceLists(userId, since, upTo),
+      this.keys.oneTimeKeyCounts(userId, deviceId),
+      this.keys.unusedFallbackKeyTypes(userId, deviceId),
+    ]);
     return {
       to_device: { events: toDevice.events },
-      device_lists: since === undefined ? { changed: [], left: [] } : await this.#deviceLists(userId, since, upTo),
-      device_one_time_keys_count: await this.keys.oneTimeKeyCounts(userId, deviceId),
-      device_unused_fallback_key_types: await this.keys.unusedFallbackKeyTypes(userId, deviceId),
+      device_lists: deviceLists,
+      device_one_time_keys_count: oneTimeKeys,
+      device_unused_fallback_key_types: fallbackTypes,
     };
   }
 }

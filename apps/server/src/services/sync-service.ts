@@ -16,7 +16,6 @@ import {
   currentStreamPosition,
   filterById,
   getEventsById,
-  getRoomSummaries,
   membershipsOfUser,
   presenceSince,
   receiptsSince,
@@ -24,6 +23,7 @@ import {
   roomMembers,
   stateGroupAtPosition,
   stateGroupIds,
+  syncHead,
   type MembershipRow,
   unreadCount,
   type StoredEvent,
@@ -90,7 +90,9 @@ export class SyncService {
   onSyncPresence: ((userId: string, presence: string) => Promise<void>) | undefined;
   // --- E2EE (issue 7, keys-service.ts): set by services/index.ts -------------
   /** Supplies `to_device`, `device_lists`, `device_one_time_keys_count` and `device_unused_fallback_key_types`. */
-  e2eeExtensions: ((userId: string, deviceId: string, since: number | undefined, upTo: number) => Promise<E2eeSyncFields>) | undefined;
+  e2eeExtensions:
+    | ((userId: string, deviceId: string, since: number | undefined, upTo: number, news?: { toDevice: boolean; deviceLists: boolean }) => Promise<E2eeSyncFields>)
+    | undefined;
   /** Push (issue 8): push-rule unread counts per joined room (notifications-service.ts); set by services/push-services.ts. */
   unreadCounts: ((userId: string, roomIds: readonly string[]) => Promise<Map<string, RoomUnreadCounts>>) | undefined;
   // --- end E2EE ---------------------------------------------------------------
@@ -181,7 +183,12 @@ export class SyncService {
   async #compute(requester: Requester, since: Token | undefined, filter: SyncFilter, q: SyncRequest): Promise<{ response: Record<string, unknown>; empty: boolean; joined: string[]; position: number; typingSerial: number }> {
     const userId = requester.userId;
     const typingSerial = this.typing.serial;
-    const pos = await currentStreamPosition(this.ctx.db);
+    // One round trip for the position, the memberships and their rooms' summary
+    // counters (one statement, one snapshot); everything after it runs concurrently.
+    const head = await syncHead(this.ctx.db, userId, { since: since?.position, deviceId: requester.deviceId });
+    // Streams the head says have nothing in (since, pos] are not queried.
+    const news = head.news;
+    const pos = head.position;
     const nextBatch = `s${pos}_${typingSerial}`;
     const sincePos = since?.position;
     const fullState = q.fullState === true || since === undefined;
@@ -189,26 +196,26 @@ export class SyncService {
     // --- E2EE (issue 7): to-device, device lists, one-time key counts ---------
     // Independent of the rooms: runs alongside them.
     const e2eePromise: Promise<E2eeSyncFields> = this.e2eeExtensions
-      ? this.e2eeExtensions(userId, requester.deviceId, sincePos, pos)
+      ? this.e2eeExtensions(userId, requester.deviceId, sincePos, pos, news && { toDevice: news.toDevice, deviceLists: news.deviceLists })
       : Promise.resolve({ to_device: { events: [] }, device_lists: { changed: [], left: [] }, device_one_time_keys_count: {}, device_unused_fallback_key_types: [] });
     e2eePromise.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
     // --- end E2EE ---------------------------------------------------------------
-    const [allMemberships, accountData] = await Promise.all([membershipsOfUser(this.ctx.db, userId), accountDataSince(this.ctx.db, userId, sincePos, pos)]);
+    const allMemberships = head.memberships;
+    const summaries = head.summaries;
     const memberships = allMemberships.filter(
       (m) =>
         Number(m.stream_position) <= pos &&
         (!roomFilter.rooms || roomFilter.rooms.includes(m.room_id)) &&
         !(roomFilter.not_rooms ?? []).includes(m.room_id),
     );
-    const roomIds = memberships.map((m) => m.room_id);
     const joinedIds = memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
     // Push (issue 8): unread notification counts of every joined room in one query.
-    const [summaries, receipts, pushCounts] = await Promise.all([
-      getRoomSummaries(this.ctx.db, roomIds),
-      receiptsSince(this.ctx.db, joinedIds, sincePos),
-      this.unreadCounts ? this.unreadCounts(userId, joinedIds) : undefined,
-    ]);
-
+    const accountDataPromise = news?.accountData === false ? Promise.resolve([]) : accountDataSince(this.ctx.db, userId, sincePos, pos);
+    const receiptsPromise = news?.receipts === false ? Promise.resolve([]) : receiptsSince(this.ctx.db, joinedIds, sincePos);
+    const pushCountsPromise = this.unreadCounts ? this.unreadCounts(userId, joinedIds) : Promise.resolve(undefined);
+    for (const p of [accountDataPromise, receiptsPromise, pushCountsPromise]) p.catch(() => undefined); // awaited below
+    const sharedPromise = Promise.all([accountDataPromise, receiptsPromise, pushCountsPromise]);
+    sharedPromise.catch(() => undefined); // awaited below
     const join: Record<string, unknown> = {};
     const invite: Record<string, unknown> = {};
     const leave: Record<string, unknown> = {};
@@ -222,6 +229,7 @@ export class SyncService {
       for (const m of memberships) if (m.membership === "join") for (const member of await this.#memberIds(m.room_id)) presenceUsers.add(member);
       return presenceSince(this.ctx.db, [...presenceUsers], sincePos, pos);
     })();
+    presencePromise.catch(() => undefined); // awaited below; never an unhandled rejection if a room fails first
     await Promise.all(
       memberships.map(async (m) => {
         await this.rooms.roomVersion(m.room_id);
@@ -229,15 +237,19 @@ export class SyncService {
         if (m.membership === "join") {
           const summary = summaries.get(m.room_id);
           const roomChanged = sincePos === undefined || Number(summary?.stream_position ?? 0) > sincePos;
+          const typingChanged = since === undefined ? this.typing.typingIn(m.room_id).length > 0 : this.typing.changedSince(m.room_id, since.typing);
+          const full = fullState || changed;
+          // A room with news starts its timeline at once, alongside the receipts and
+          // account data; any other room waits for those to tell whether it is in.
+          const news = fullState || changed || roomChanged || typingChanged;
+          const joinedRoom = (): Promise<Record<string, unknown>> => this.#joinedRoom(requester, m, full ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true);
+          const early = news ? joinedRoom() : undefined;
+          early?.catch(() => undefined); // awaited below
+          const [accountData, receipts, pushCounts] = await sharedPromise;
           const roomReceipts = receipts.filter((r) => r.room_id === m.room_id && (r.receipt_type !== "m.read.private" || r.user_id === userId));
           const roomAccountData = accountData.filter((a) => a.room_id === m.room_id);
-          const typingChanged = since === undefined ? this.typing.typingIn(m.room_id).length > 0 : this.typing.changedSince(m.room_id, since.typing);
-          if (!fullState && !changed && !roomChanged && roomReceipts.length === 0 && roomAccountData.length === 0 && !typingChanged) return;
-          const full = fullState || changed;
-          const [room, unread] = await Promise.all([
-            this.#joinedRoom(requester, m, full ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true),
-            pushCounts ? 0 : unreadCount(this.ctx.db, m.room_id, userId, Number(m.stream_position)),
-          ]);
+          if (!news && roomReceipts.length === 0 && roomAccountData.length === 0) return;
+          const [room, unread] = await Promise.all([early ?? joinedRoom(), pushCounts ? 0 : unreadCount(this.ctx.db, m.room_id, userId, Number(m.stream_position))]);
           const ephemeral: unknown[] = [];
           if (typingChanged) ephemeral.push({ type: "m.typing", content: { user_ids: this.typing.typingIn(m.room_id) } });
           if (roomReceipts.length > 0) {
@@ -274,6 +286,7 @@ export class SyncService {
       }),
     );
 
+    const [accountData] = await sharedPromise;
     const globalData = accountData.filter((a) => a.room_id === "").map((a) => ({ type: a.type, content: a.content }));
     const presence = (await presencePromise).map((p) => ({
       type: "m.presence",
