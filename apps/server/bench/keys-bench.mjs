@@ -13,56 +13,13 @@
 // Options (env): BENCH_RUNS (default 30).
 // Each run is timed from the request to the last byte of the response.
 
-import { spawn, execFileSync } from "node:child_process";
 import { createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { startBenchServer } from "./bench-server.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const CLAIM_DEVICES = 300;
 const QUERY_DEVICES = 1000;
 const OTKS_PER_DEVICE = RUNS + 5;
-
-async function startServer() {
-  const out = join(here, ".build", "keys-cli.mjs");
-  const aliases = readdirSync(join(root, "packages"))
-    .filter((name) => existsSync(join(root, "packages", name, "src", "index.ts")))
-    .map((name) => `--alias:@weft/${name}=./packages/${name}/src/index.ts`);
-  execFileSync(
-    join(root, "node_modules", ".bin", "esbuild"),
-    [
-      "apps/server/src/cli.ts", "--bundle", "--platform=node", "--format=esm", "--target=node20",
-      "--external:sharp", "--external:pg-native", ...aliases,
-      "--banner:js=import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      `--outfile=${out}`, "--log-level=warning",
-    ],
-    { cwd: root, stdio: "inherit" },
-  );
-  // PGlite loads its WebAssembly and data files from beside the bundle.
-  const pgliteDist = join(root, "packages", "storage-pg", "node_modules", "@electric-sql", "pglite", "dist");
-  for (const name of readdirSync(pgliteDist).filter((n) => n.endsWith(".wasm") || n.endsWith(".data"))) copyFileSync(join(pgliteDist, name), join(here, ".build", name));
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const dataDir = mkdtempSync(join(tmpdir(), "weft-keys-bench-"));
-  const child = spawn(process.execPath, [out, "start"], {
-    env: { ...process.env, WEFT_LISTEN: `127.0.0.1:${port}`, WEFT_DATA_DIR: dataDir, WEFT_RATE_LIMITS: "off", WEFT_REGISTRATION: "open", WEFT_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/_matrix/client/versions`)).ok) return { url, child };
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill("SIGTERM");
-  throw new Error("server did not start");
-}
 
 async function api(url, method, path, body, token) {
   const res = await fetch(url + path, {
@@ -142,7 +99,7 @@ async function timeRuns(fn) {
   return stats(samples);
 }
 
-const started = process.env.WEFT_BENCH_URL ? { url: process.env.WEFT_BENCH_URL, child: undefined } : await startServer();
+const started = process.env.WEFT_BENCH_URL ? { url: process.env.WEFT_BENCH_URL, child: undefined } : await startBenchServer({ name: "keys" });
 const { url, child } = started;
 try {
   const tag = Date.now().toString(36);
