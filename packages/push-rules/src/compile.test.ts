@@ -139,9 +139,9 @@ describe("CompiledRulesetCache", () => {
 });
 
 describe("keyword blocks", () => {
-  it("matching a run of keyword content rules as a block agrees with rule-by-rule explain()", () => {
+  it("matching a run of keyword and glob content rules as a block agrees with rule-by-rule explain()", () => {
     const vocab = ["cake", "lie", "deploy", "x1", "tea", "time", "snake_case", "Ünï"];
-    const patternArb = fc.oneof(fc.constantFrom(...vocab), fc.constantFrom("cake*", "t?a", "lie!"));
+    const patternArb = fc.oneof(fc.constantFrom(...vocab), fc.constantFrom("cake*", "t?a", "lie!", "de*y", "*ake", "pan?ake", "x?", "snake_*", "ti me", "Ü*"));
     fc.assert(
       fc.property(
         fc.array(patternArb, { minLength: 8, maxLength: 30 }),

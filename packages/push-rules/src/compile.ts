@@ -99,29 +99,76 @@ export interface CompiledRule {
   readonly active: boolean;
 }
 
-/** Runs of at least this many keyword content rules are matched as a block. */
+/** Runs of content rules with at least this many whole-word keywords are matched as a block. */
 const KEYWORD_BLOCK_MIN = 8;
 
-/** A content rule whose only condition is a whole-word literal on the body. */
-function isKeywordRule(r: CompiledRule): boolean {
+/** A content rule whose only condition is a body match (no type, mention or user part). */
+function isPlainContentRule(r: CompiledRule): boolean {
   if (r.kind !== "content" || r.legacyMention || r.typeReq !== null || r.user.length > 0 || r.shared.length !== 1) return false;
   const c = r.shared[0]!;
-  return c.tag === C_MATCH && c.words && c.glob!.isWordLiteral;
+  return c.tag === C_MATCH && c.words;
 }
 
-/** The first rule of a keyword block [start, end) whose keyword is a word of the body, or -1. */
-function firstKeywordHit(map: ReadonlyMap<string, number>, end: number, ev: PreparedEvent): number {
+/** A plain content rule whose keyword is a whole-word literal: a word-set lookup. */
+function isKeywordRule(r: CompiledRule): boolean {
+  return isPlainContentRule(r) && r.shared[0]!.glob!.isWordLiteral;
+}
+
+/**
+ * A run of plain content rules matched together: the whole-word literal keywords
+ * are looked up in the body's word set in one pass, and only the other patterns
+ * (globs, multi-word keywords) that come before the first keyword hit are tried,
+ * in order, with their own matcher.
+ * @internal
+ */
+export interface KeywordBlock {
+  /** Folded keyword → index (in `active`) of the first rule with it. */
+  readonly first: ReadonlyMap<string, number>;
+  /** The same keywords and indexes as parallel arrays (iterated when the body has more words). */
+  readonly keywords: readonly string[];
+  readonly keywordIndex: Int32Array;
+  /** Indexes (in `active`, ascending) of the rules of the run that are not keyword lookups. */
+  readonly others: Int32Array;
+}
+
+function keywordBlock(active: readonly CompiledRule[], start: number, end: number): KeywordBlock {
+  const first = new Map<string, number>();
+  const others: number[] = [];
+  for (let k = start; k < end; k++) {
+    const r = active[k]!;
+    if (isKeywordRule(r)) {
+      const w = r.shared[0]!.glob!.folded;
+      if (!first.has(w)) first.set(w, k);
+    } else others.push(k);
+  }
+  return { first, keywords: [...first.keys()], keywordIndex: Int32Array.from(first.values()), others: Int32Array.from(others) };
+}
+
+/** The first rule of a keyword block [start, end) that matches the event, or -1. */
+function firstBlockHit(block: KeywordBlock, end: number, ev: PreparedEvent, rules: readonly CompiledRule[]): number {
   const body = ev.text("content.body", BODY_PATH);
   if (body === null) return -1;
   const words = body.words();
   let best = end;
-  if (words.size <= map.size) {
+  const first = block.first;
+  if (words.size <= first.size) {
     for (const w of words) {
-      const k = map.get(w);
+      const k = first.get(w);
       if (k !== undefined && k < best) best = k;
     }
   } else {
-    for (const [w, k] of map) if (k < best && words.has(w)) best = k;
+    const keywords = block.keywords;
+    const index = block.keywordIndex;
+    for (let j = 0; j < keywords.length; j++) {
+      const k = index[j]!;
+      if (k < best && words.has(keywords[j]!)) best = k;
+    }
+  }
+  const others = block.others;
+  for (let j = 0; j < others.length; j++) {
+    const k = others[j]!;
+    if (k > best) break;
+    if (rules[k]!.shared[0]!.glob!.matchWords(body)) return k;
   }
   return best < end ? best : -1;
 }
@@ -141,13 +188,16 @@ export class RulesetTemplate {
   readonly usesLocalpart: boolean;
 
   /**
-   * Keyword blocks: for index i of `active` starting a run of at least
-   * KEYWORD_BLOCK_MIN whole-word literal content rules, `blockEnd[i]` is the index
-   * after the run and `blockWords[i]` maps each folded keyword to its first index;
-   * -1 elsewhere. One pass over the body's words then replaces one lookup per rule.
+   * Keyword blocks: for index i of `active` starting a run of plain content rules
+   * (body match only) with at least KEYWORD_BLOCK_MIN whole-word literal keywords,
+   * `blockEnd[i]` is the index after the run and `blocks[i]` its precomputed
+   * lookup; -1 elsewhere. One pass over the body's words then replaces one lookup
+   * per keyword rule.
+   * @internal
    */
   readonly blockEnd: Int32Array;
-  readonly blockWords: ReadonlyArray<ReadonlyMap<string, number> | undefined>;
+  /** @internal */
+  readonly blocks: ReadonlyArray<KeywordBlock | undefined>;
 
   /** @internal */
   constructor(fingerprint: string, rules: CompiledRule[]) {
@@ -155,19 +205,18 @@ export class RulesetTemplate {
     this.rules = rules;
     this.active = rules.filter((r) => r.active);
     this.blockEnd = new Int32Array(this.active.length).fill(-1);
-    const blockWords: Array<Map<string, number> | undefined> = [];
+    const blocks: Array<KeywordBlock | undefined> = [];
     for (let i = 0; i < this.active.length; ) {
       let j = i;
-      while (j < this.active.length && isKeywordRule(this.active[j]!)) j++;
-      if (j - i >= KEYWORD_BLOCK_MIN) {
-        const map = new Map<string, number>();
-        for (let k = j - 1; k >= i; k--) map.set(this.active[k]!.shared[0]!.glob!.folded, k);
+      let keywords = 0;
+      for (; j < this.active.length && isPlainContentRule(this.active[j]!); j++) if (isKeywordRule(this.active[j]!)) keywords++;
+      if (keywords >= KEYWORD_BLOCK_MIN) {
         this.blockEnd[i] = j;
-        blockWords[i] = map;
+        blocks[i] = keywordBlock(this.active, i, j);
         i = j;
       } else i = Math.max(j, i + 1);
     }
-    this.blockWords = blockWords;
+    this.blocks = blocks;
     const userConds = rules.flatMap((r) => r.user);
     this.usesUserId = userConds.some((c) => c.tag !== U_DISPLAY_NAME && c.slot === SLOT_USER);
     this.usesLocalpart = userConds.some((c) => c.tag === U_MATCH && c.slot === SLOT_LOCALPART);
@@ -542,7 +591,7 @@ export class CompiledRuleset {
     for (let i = 0; i < rules.length; i++) {
       const end = blockEnd[i]!;
       if (end > i) {
-        const hit = firstKeywordHit(template.blockWords[i]!, end, event);
+        const hit = firstBlockHit(template.blocks[i]!, end, event, rules);
         if (hit >= 0) return rules[hit]!.decision;
         i = end - 1;
         continue;

@@ -47,14 +47,26 @@ export function foldCase(s: string): string {
   return lower.includes("\u03c2") ? lower.replaceAll("\u03c2", "\u03c3") : lower;
 }
 
+/** Slot of a two-character word start in the 128-bit filter of {@link PreparedText}. */
+function pairSlot(c0: number, c1: number): number {
+  return (c0 * 37 + c1) & 127;
+}
+
 /**
  * A string value prepared for matching once and shared by every rule and user:
- * the folded text, and (lazily) the set of its words.
+ * the folded text, and (lazily) the set of its words with a small filter of how
+ * they start.
  */
 export class PreparedText {
   /** The case-folded value. */
   readonly lower: string;
   #words: Set<string> | undefined;
+  /**
+   * Built with the words: bits 0–127 mark each word's first character (exact,
+   * word characters are ASCII), bits 128–255 a hash of its first two characters
+   * (a Bloom filter: a clear bit means no word starts so).
+   */
+  #starts: Int32Array | undefined;
 
   constructor(value: string) {
     this.lower = foldCase(value);
@@ -64,11 +76,21 @@ export class PreparedText {
   words(): Set<string> {
     if (this.#words !== undefined) return this.#words;
     const words = new Set<string>();
+    const starts = new Int32Array(8);
     const s = this.lower;
     let start = -1;
     for (let i = 0; i < s.length; i++) {
-      if (isWordCode(s.charCodeAt(i))) {
-        if (start < 0) start = i;
+      const c = s.charCodeAt(i);
+      if (isWordCode(c)) {
+        if (start < 0) {
+          start = i;
+          starts[c >>> 5]! |= 1 << (c & 31);
+          const d = i + 1 < s.length ? s.charCodeAt(i + 1) : -1;
+          if (d >= 0 && isWordCode(d)) {
+            const h = pairSlot(c, d);
+            starts[4 + (h >>> 5)]! |= 1 << (h & 31);
+          }
+        }
       } else if (start >= 0) {
         words.add(s.slice(start, i));
         start = -1;
@@ -76,7 +98,22 @@ export class PreparedText {
     }
     if (start >= 0) words.add(start === 0 ? s : s.slice(start));
     this.#words = words;
+    this.#starts = starts;
     return words;
+  }
+
+  /**
+   * Whether some word may start with the word character `c0` followed by the word
+   * character `c1` (-1: any). False only when certainly not; always true until
+   * {@link words} has been computed (this never computes it).
+   */
+  mayHaveWordStarting(c0: number, c1: number): boolean {
+    const starts = this.#starts;
+    if (starts === undefined) return true;
+    if ((starts[c0 >>> 5]! & (1 << (c0 & 31))) === 0) return false;
+    if (c1 < 0) return true;
+    const h = pairSlot(c0, c1);
+    return (starts[4 + (h >>> 5)]! & (1 << (h & 31))) !== 0;
   }
 }
 
@@ -315,6 +352,9 @@ export class GlobMatcher {
   /** The `*`-separated literal segments (only when there is no `?`). */
   readonly segments: readonly string[];
   readonly #tokens: readonly number[];
+  /** The first one or two tokens when they are word characters (else -1): a match on word boundaries starts a word with them. */
+  readonly #lead0: number;
+  readonly #lead1: number;
   #nfa: GlobNfa | undefined;
   #required: string[] | undefined;
   #tables: Int32Array[] | undefined;
@@ -331,6 +371,10 @@ export class GlobMatcher {
     let wordOnly = this.folded.length > 0;
     for (let i = 0; i < this.folded.length && wordOnly; i++) wordOnly = isWordCode(this.folded.charCodeAt(i));
     this.isWordLiteral = this.isLiteral && wordOnly;
+    const t0 = this.#tokens[0] ?? -1;
+    const t1 = this.#tokens[1] ?? -1;
+    this.#lead0 = t0 >= 0 && t0 < 128 && isWordCode(t0) ? t0 : -1;
+    this.#lead1 = this.#lead0 >= 0 && t1 >= 0 && t1 < 128 && isWordCode(t1) ? t1 : -1;
   }
 
   /**
@@ -416,6 +460,9 @@ export class GlobMatcher {
    */
   matchWords(text: PreparedText): boolean {
     if (this.isWordLiteral) return text.words().has(this.folded);
+    // A match starting with word characters starts a word with them: reject via
+    // the word-start filter when the words are already indexed.
+    if (this.#lead0 >= 0 && !text.mayHaveWordStarting(this.#lead0, this.#lead1)) return false;
     const s = text.lower;
     if (this.hasAny) return this.#runNfa(s, true);
     const kmp = this.#forceKmp || s.length * this.folded.length > INDEXOF_BUDGET;

@@ -69,6 +69,11 @@ function check(pattern: string, value: string): void {
   }
   expect(g.matchWithNfa(t, false), `nfa whole ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(whole);
   expect(g.matchWithNfa(t, true), `nfa words ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(words);
+  // With the word index built first, matchWords also consults the word-start filter.
+  const indexed = new PreparedText(value);
+  indexed.words();
+  expect(g.matchWords(indexed), `indexed words ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(words);
+  if (!pattern.includes("?")) expect(g.matchWithKmp(indexed, true), `indexed kmp words ${JSON.stringify(pattern)} ~ ${JSON.stringify(value)}`).toBe(words);
 }
 
 describe("glob matcher vs naive reference", () => {
