@@ -33,11 +33,13 @@ export async function putReceipt(
 }
 
 /** Receipts in rooms changed after `since` (all when undefined). */
-export async function receiptsSince(db: Queryable, roomIds: readonly string[], since: number | undefined): Promise<ReceiptRow[]> {
+export async function receiptsSince(db: Queryable, roomIds: readonly string[], since: number | undefined, upTo: number): Promise<ReceiptRow[]> {
   if (roomIds.length === 0) return [];
+  // Bounded above by the sync's position: a receipt moved by a later write is
+  // delivered once, by the sync whose window contains its new position.
   const { rows } = await db.query<ReceiptRow>(
-    "SELECT * FROM receipts WHERE room_id = ANY($1::text[]) AND stream_position > $2 ORDER BY stream_position",
-    [roomIds, since ?? -1],
+    "SELECT * FROM receipts WHERE room_id = ANY($1::text[]) AND stream_position > $2 AND stream_position <= $3 ORDER BY stream_position",
+    [roomIds, since ?? -1, upTo],
   );
   return rows;
 }

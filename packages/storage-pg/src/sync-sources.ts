@@ -73,7 +73,7 @@ export interface SyncHead {
   news?: {
     /** Account data of the user changed. */
     accountData: boolean;
-    /** A receipt landed in a room the user is joined to (after `since`, no upper bound, like `receiptsSince`). */
+    /** A receipt landed in a room the user is joined to (after `since`; may err towards yes). */
     receipts: boolean;
     /** The device's to-device inbox holds messages at or below `position` (to deliver, or acknowledged ones to delete). */
     toDevice: boolean;

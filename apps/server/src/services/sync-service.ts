@@ -211,7 +211,7 @@ export class SyncService {
     const joinedIds = memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
     // Push (issue 8): unread notification counts of every joined room in one query.
     const accountDataPromise = news?.accountData === false ? Promise.resolve([]) : accountDataSince(this.ctx.db, userId, sincePos, pos);
-    const receiptsPromise = news?.receipts === false ? Promise.resolve([]) : receiptsSince(this.ctx.db, joinedIds, sincePos);
+    const receiptsPromise = news?.receipts === false ? Promise.resolve([]) : receiptsSince(this.ctx.db, joinedIds, sincePos, pos);
     const pushCountsPromise = this.unreadCounts ? this.unreadCounts(userId, joinedIds) : Promise.resolve(undefined);
     for (const p of [accountDataPromise, receiptsPromise, pushCountsPromise]) p.catch(() => undefined); // awaited below
     const sharedPromise = Promise.all([accountDataPromise, receiptsPromise, pushCountsPromise]);
