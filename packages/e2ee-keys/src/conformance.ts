@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KeyStore } from "./store.js";
 import type { CrossSigningKey, DeviceKeys, KeyBackupData } from "./types.js";
 
+export { namedKey, signAs, type NamedKey } from "./test-keys.js";
+
 /** What `makeStore` returns: a store over empty storage, and how to dispose of it. */
 export interface ConformanceStore {
   readonly store: KeyStore;

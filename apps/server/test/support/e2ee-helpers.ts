@@ -1,27 +1,9 @@
 // Helpers for E2EE tests: real ed25519 device and cross-signing keys, signed
 // as clients sign them (https://spec.matrix.org/v1.19/appendices/#signing-json).
 
-import { encodeBase64 } from "@weft/canonical-json";
-import { generateSigningKey, signedBytes } from "@weft/signing";
+import { namedKey, signAs, type NamedKey } from "@weft/e2ee-keys/conformance";
 
-/** An ed25519 key with the name clients give it. */
-export interface NamedKey {
-  readonly publicKeyBase64: string;
-  readonly keyId: string;
-  sign(message: Uint8Array): Uint8Array;
-}
-
-export function namedKey(name?: string): NamedKey {
-  const key = generateSigningKey("k");
-  return { publicKeyBase64: key.publicKeyBase64, keyId: `ed25519:${name ?? key.publicKeyBase64}`, sign: (m) => key.sign(m) };
-}
-
-/** Adds `signatures[userId][key.keyId]` to a copy of `obj`. */
-export function signAs<T extends Record<string, unknown>>(obj: T, userId: string, key: NamedKey): T {
-  const sig = encodeBase64(key.sign(signedBytes(obj)));
-  const existing = (obj.signatures ?? {}) as Record<string, Record<string, string>>;
-  return { ...obj, signatures: { ...existing, [userId]: { ...(existing[userId] ?? {}), [key.keyId]: sig } } };
-}
+export { namedKey, signAs, type NamedKey };
 
 /** A device's keys and helpers to make its one-time and fallback keys. */
 export interface TestDeviceKeys {
