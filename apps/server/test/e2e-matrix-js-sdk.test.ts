@@ -3,30 +3,17 @@
 // paginate history and leave — on PGlite and (when WEFT_TEST_DATABASE_URL is
 // set) PostgreSQL.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sdk, silenceSdkLogs, registerClient, startSyncing, waitFor, type Client } from "./support/matrix-sdk.js";
-import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+import { describe, expect, it } from "vitest";
+import { silenceSdkLogs, syncingPair, sdk, startSyncing, waitFor, type Client } from "./support/matrix-sdk.js";
+import { testBackends } from "./support/test-server.js";
 
 silenceSdkLogs();
 
 describe.each(testBackends())("matrix-js-sdk against Weft on $name", (backend) => {
-  let t: TestServer;
-  let alice: Client;
-  let bob: Client;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-    alice = await registerClient(t.url, "alice");
-    bob = await registerClient(t.url, "bob");
-    await startSyncing(alice);
-    await startSyncing(bob);
-  }, 60_000);
-  afterAll(async () => {
-    alice?.stopClient();
-    bob?.stopClient();
-    await t?.close();
-  });
+  const pair = syncingPair(backend);
 
   it("creates a room, invites, joins, chats, paginates and leaves", async () => {
+    const { server: t, alice, bob } = pair;
     const { room_id: roomId } = await alice.createRoom({ name: "E2E", preset: sdk.Preset.PrivateChat });
     await alice.invite(roomId, bob.getUserId()!);
     await waitFor("bob to see the invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");

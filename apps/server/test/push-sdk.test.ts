@@ -3,30 +3,17 @@
 // SDK through /sync, and a read receipt resets it
 // (https://spec.matrix.org/v1.19/client-server-api/#push-rules).
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sdk, silenceSdkLogs, registerClient, startSyncing, waitFor, type Client } from "./support/matrix-sdk.js";
-import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+import { describe, expect, it } from "vitest";
+import { silenceSdkLogs, syncingPair, sdk, waitFor } from "./support/matrix-sdk.js";
+import { testBackends } from "./support/test-server.js";
 
 silenceSdkLogs();
 
 describe.each(testBackends())("push rules with matrix-js-sdk on $name", (backend) => {
-  let t: TestServer;
-  let alice: Client;
-  let bob: Client;
-  beforeAll(async () => {
-    t = await startTestServer(backend);
-    alice = await registerClient(t.url, "alice");
-    bob = await registerClient(t.url, "bob");
-    await startSyncing(alice);
-    await startSyncing(bob);
-  }, 60_000);
-  afterAll(async () => {
-    alice?.stopClient();
-    bob?.stopClient();
-    await t?.close();
-  });
+  const pair = syncingPair(backend);
 
   it("fires alice's keyword rule on bob's message and resets on her read receipt", async () => {
+    const { server: t, alice, bob } = pair;
     const { room_id: roomId } = await alice.createRoom({ name: "Bakery", preset: sdk.Preset.PrivateChat });
     await alice.invite(roomId, bob.getUserId()!);
     await waitFor("bob to see the invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");

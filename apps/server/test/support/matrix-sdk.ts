@@ -3,7 +3,9 @@
 // the steps every scenario repeats — register, log in, sync until PREPARED,
 // wait for a condition.
 
-import { vi } from "vitest";
+import { afterAll, beforeAll, vi } from "vitest";
+import type { TestBackend } from "@weft/storage-pg/testing";
+import { startTestServer, type TestServer } from "./test-server.js";
 
 // matrix-js-sdk 43 declares Node 22; on Node 20 it only lacks Promise.withResolvers.
 if (!(Promise as unknown as { withResolvers?: unknown }).withResolvers) {
@@ -77,4 +79,33 @@ export function waitFor<T>(what: string, check: () => T | undefined | false, tim
     };
     tick();
   });
+}
+
+/** A running test server with alice and bob registered and syncing. */
+export interface SyncingPair {
+  readonly server: TestServer;
+  readonly alice: Client;
+  readonly bob: Client;
+}
+
+/**
+ * For the enclosing `describe`: starts a server on `backend`, registers alice
+ * and bob and starts their sync loops (`beforeAll`), and stops them all
+ * (`afterAll`). Read the fields inside tests, once set up.
+ */
+export function syncingPair(backend: TestBackend): SyncingPair {
+  const pair = {} as { server: TestServer; alice: Client; bob: Client };
+  beforeAll(async () => {
+    pair.server = await startTestServer(backend);
+    pair.alice = await registerClient(pair.server.url, "alice");
+    pair.bob = await registerClient(pair.server.url, "bob");
+    await startSyncing(pair.alice);
+    await startSyncing(pair.bob);
+  }, 60_000);
+  afterAll(async () => {
+    pair.alice?.stopClient();
+    pair.bob?.stopClient();
+    await pair.server?.close();
+  });
+  return pair;
 }
