@@ -1,6 +1,6 @@
 // Routes are data: method, path, auth kind, zod schemas for path parameters,
 // query and body, and a handler that receives parsed input and returns the
-// response body. Handlers never see Express's req/res; `registerRoutes` is the
+// response body. Handlers never see node:http's req/res; `runRoute` is the
 // one place that does.
 
 import type { Readable } from "node:stream";
@@ -53,7 +53,7 @@ export interface RouteResponse {
 /** One endpoint. */
 export interface Route<Params = unknown, Query = unknown, Body = unknown, Auth extends AuthKind = AuthKind> {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
-  /** Express 5 path, e.g. `/_matrix/client/v3/rooms/:roomId/send/:eventType/:txnId`. */
+  /** Path with `:name` parameters, e.g. `/_matrix/client/v3/rooms/:roomId/send/:eventType/:txnId`. */
   readonly path: string;
   readonly auth: Auth;
   readonly params?: z.ZodType<Params>;
