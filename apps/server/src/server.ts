@@ -108,6 +108,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
         await Promise.race([drained, deadline]);
         http.closeAllConnections();
+        await notifier.disconnect();
         if (!options.db) await db.close();
       })();
       return closing;

@@ -8,7 +8,7 @@ import { loadConfig, startServer, type WeftServer } from "../src/index.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 import { call, register, roomPath, type RoomTestUser } from "./support/room-helpers.js";
 
-type SyncBody = { next_batch: string; rooms: { join: Record<string, { ephemeral: { events: { type: string; content: { user_ids: string[] } }[] } }> } };
+type SyncBody = { next_batch: string; rooms: { join: Record<string, { ephemeral: { events: { type: string; content: { user_ids: string[] } }[] }; timeline?: { events: { event_id: string }[] } }> } };
 
 /** The typing user IDs of `roomId` in a sync response, or undefined when it has no m.typing. */
 function typingIn(sync: SyncBody, roomId: string): string[] | undefined {
@@ -70,6 +70,14 @@ describe.each(testBackends())("typing on $name", (backend) => {
         await on(second, alice, "PUT", roomPath(roomId, `/typing/${encodeURIComponent(alice.userId)}`), { typing: false });
         const stopped: SyncBody = await poll2;
         expect(typingIn(stopped, roomId)).toEqual([]);
+        // A message sent through the first process wakes a long poll on the second (the
+        // processes found each other by hello/here on the channel, so events carry a NOTIFY).
+        const poll3 = on(second, bob, "GET", `/_matrix/client/v3/sync?since=${stopped.next_batch}&timeout=5000`);
+        const started = Date.now();
+        const sent = await call(t, alice, "PUT", roomPath(roomId, "/send/m.room.message/relay1"), { msgtype: "m.text", body: "across" });
+        const woken: SyncBody = await poll3;
+        expect(Date.now() - started).toBeLessThan(4000);
+        expect(woken.rooms?.join?.[roomId]?.timeline?.events.map((e) => e.event_id)).toContain(sent.event_id);
       } finally {
         await second.close(1000);
       }

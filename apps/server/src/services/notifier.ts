@@ -2,12 +2,33 @@
 // Writers call `notify(keys)` after they commit; waiters block on the keys
 // they care about (a user ID, a room ID, …) until one is notified, a timeout
 // passes, or their signal aborts. Across processes sharing one PostgreSQL the
-// wake-ups travel through NOTIFY on one channel.
+// wake-ups travel through NOTIFY on one channel — only once another process
+// has said hello: a lone server would otherwise pay for every event twice in
+// PostgreSQL (the NOTIFY, and the listening backend delivering it back to
+// itself), about 40 µs of database CPU per message.
 
 import { randomUUID } from "node:crypto";
 import type { Database } from "@weft/storage-pg";
 
 const CHANNEL = "weft_wakeup";
+
+/**
+ * A newly found process may have missed wake-ups for writes that were already
+ * under way here when it said hello: every local waiter re-checks at discovery
+ * and once more after this delay.
+ */
+const DISCOVERY_RECHECK_MS = 1000;
+
+/** What processes tell each other on the channel. */
+interface RelayMessage {
+  readonly from: string;
+  /** Keys to wake. */
+  readonly keys?: readonly string[];
+  /** A process starting (answered with `here`), present, or shutting down. */
+  readonly hello?: true;
+  readonly here?: true;
+  readonly bye?: true;
+}
 
 interface Waiter {
   readonly keys: readonly string[];
@@ -20,6 +41,8 @@ export class Notifier {
   readonly #processId = randomUUID();
   /** Keys to announce to other processes at the end of this event-loop turn. */
   readonly #pending = new Set<string>();
+  /** Other server processes on the same database. */
+  readonly #peers = new Set<string>();
   #db: Database | undefined;
 
   /**
@@ -30,13 +53,42 @@ export class Notifier {
     if (db.kind !== "postgres") return;
     this.#db = db;
     await db.listen(CHANNEL, (payload) => {
+      let message: RelayMessage;
       try {
-        const message = JSON.parse(payload) as { from: string; keys: string[] };
-        if (message.from !== this.#processId) this.#wake(message.keys);
+        message = JSON.parse(payload) as RelayMessage;
       } catch {
-        // A malformed payload is not ours to act on.
+        return; // a malformed payload is not ours to act on
       }
+      if (message.from === this.#processId) return;
+      if (message.bye) {
+        this.#peers.delete(message.from);
+        return;
+      }
+      if (!this.#peers.has(message.from)) this.#discovered(message.from);
+      if (message.hello) this.#announce({ from: this.#processId, here: true });
+      if (message.keys) this.#wake(message.keys);
     });
+    this.#announce({ from: this.#processId, hello: true });
+  }
+
+  /** Tells the other processes this one is going away (they stop relaying to it). */
+  async disconnect(): Promise<void> {
+    await this.#db?.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.#processId, bye: true })]).catch(() => undefined);
+  }
+
+  /** Whether wake-ups must be relayed: another process shares the database. */
+  get relaying(): boolean {
+    return this.#peers.size > 0;
+  }
+
+  #discovered(peer: string): void {
+    this.#peers.add(peer);
+    this.#wakeAll();
+    setTimeout(() => this.#wakeAll(), DISCOVERY_RECHECK_MS).unref();
+  }
+
+  #announce(message: RelayMessage): void {
+    void this.#db?.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(message)]).catch(() => undefined);
   }
 
   /**
@@ -49,7 +101,7 @@ export class Notifier {
   notify(keys: readonly string[], options: { relayed?: boolean } = {}): void {
     if (keys.length === 0) return;
     this.#wake(keys);
-    if (!this.#db || options.relayed) return;
+    if (!this.relaying || options.relayed) return;
     if (this.#pending.size === 0) setImmediate(() => this.#flush());
     for (const key of keys) this.#pending.add(key);
   }
@@ -58,10 +110,10 @@ export class Notifier {
    * The NOTIFY payload announcing `keys` to other processes, for a writer
    * that folds `pg_notify(channel, payload)` into its own statement (then
    * calls `notify(keys, { relayed: true })` after commit); undefined when there
-   * are no other processes to tell (PGlite) or the payload is too large.
+   * are no other processes to tell or the payload is too large.
    */
   relayPayload(keys: readonly string[]): string | undefined {
-    if (!this.#db) return undefined;
+    if (!this.relaying) return undefined;
     const payload = JSON.stringify({ from: this.#processId, keys });
     return payload.length < 7900 ? payload : undefined;
   }
@@ -72,7 +124,7 @@ export class Notifier {
   #flush(): void {
     const keys = [...this.#pending];
     this.#pending.clear();
-    if (!this.#db || keys.length === 0) return;
+    if (!this.relaying || keys.length === 0) return;
     // NOTIFY payloads are limited to 8000 bytes; a large fan-out is split.
     const batches: string[][] = [[]];
     let size = 0;
@@ -84,9 +136,7 @@ export class Notifier {
       batches.at(-1)!.push(key);
       size += key.length + 3;
     }
-    for (const batch of batches) {
-      void this.#db.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.#processId, keys: batch })]).catch(() => undefined);
-    }
+    for (const batch of batches) this.#announce({ from: this.#processId, keys: batch });
   }
 
   /**
@@ -121,6 +171,11 @@ export class Notifier {
   /** Ends every wait (shutdown). */
   closeAll(): void {
     for (const set of [...this.#waiters.values()]) for (const waiter of [...set]) waiter.resolve(false);
+  }
+
+  /** Every local waiter re-checks its data. */
+  #wakeAll(): void {
+    for (const set of [...this.#waiters.values()]) for (const waiter of [...set]) waiter.resolve(true);
   }
 
   #wake(keys: readonly string[]): void {
