@@ -11,71 +11,80 @@
 // esbuild (workspace packages aliased to their src/), starts it on a free port
 // with rate limits off, and measures its RSS. Without DATABASE_URL the started
 // server uses embedded PGlite (the targets are for PostgreSQL).
+// The client is bench/http-client.mjs (keep-alive sockets, ~35 µs per request)
+// so that the figures measure the server, not node:http's client.
 // Options (env): BENCH_MESSAGES (default 2000), BENCH_WAKEUPS (default 200),
 // BENCH_SERVER_ARGS (extra node flags for the started server, e.g. --cpu-prof).
 
 import { spawn } from "node:child_process";
-import http from "node:http";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { registerUser, startBenchServer } from "./bench-server.mjs";
+import { BenchConnection } from "./http-client.mjs";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const WAKEUPS = Number(process.env.BENCH_WAKEUPS ?? 200);
 
-
-// The load generator speaks HTTP/1.1 through node:http with a keep-alive
-// agent: on a 2-core machine `fetch` (undici) costs the client more CPU per
-// request than a send costs the server, so it would measure itself.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function api(url, method, path, { token, body } = {}) {
-  const data = body ? Buffer.from(JSON.stringify(body)) : undefined;
-  const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(data ? { "content-type": "application/json", "content-length": data.length } : {}) };
-  return new Promise((resolve, reject) => {
-    const req = http.request(url + path, { method, headers, agent }, (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.on("error", reject);
-      res.on("end", () => {
-        try {
-          const json = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (res.statusCode >= 300 && res.statusCode !== 401) reject(new Error(`${method} ${path}: ${res.statusCode} ${JSON.stringify(json)}`));
-          else resolve(json);
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
-    req.on("error", reject);
-    req.end(data);
-  });
-}
-
-
 const room = (id) => `/_matrix/client/v3/rooms/${encodeURIComponent(id)}`;
 let txn = 0;
-const send = (url, user, roomId, body) =>
-  api(url, "PUT", `${room(roomId)}/send/m.room.message/b${Date.now()}-${++txn}`, { token: user.token, body: { msgtype: "m.text", body } });
+/** Sends one message on `connection` as `user`. */
+const send = (connection, user, roomId, body) =>
+  connection.request("PUT", `${room(roomId)}/send/m.room.message/b${Date.now()}-${++txn}`, { token: user.token, body: { msgtype: "m.text", body } });
+/** A request on a fresh connection (setup steps). */
+async function once(url, method, path, options) {
+  const connection = await BenchConnection.open(url);
+  try {
+    return (await connection.request(method, path, options)).body;
+  } finally {
+    connection.close();
+  }
+}
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** CPU time (user + system, ms) of the processes `pids`, from /proc. */
+function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+/** PostgreSQL server processes on this machine (for CPU per message, when the database is local). */
+function postgresPids() {
+  return readdirSync("/proc").filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "utf8").startsWith("postgres");
+    } catch {
+      return false;
+    }
+  });
 }
 
 // The machine's ceiling for this client: an empty node:http server in its own
 // process answering the same PUT (context for the figures on a shared box).
 async function emptyServerCeiling(count) {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const code = `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.setHeader("content-type", "application/json"); s.end('{"event_id":"$x"}'); }); }).listen(${port}, "127.0.0.1", () => console.log("up"));`;
+  const code = `require("node:http").createServer((q, s) => { q.resume(); q.on("end", () => { s.writeHead(200, { "content-type": "application/json", "content-length": 17 }); s.end('{"event_id":"$x"}'); }); }).listen(${port}, "127.0.0.1", () => console.log("up"));`;
   const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
   await new Promise((resolve) => child.stdout.once("data", resolve));
+  const connection = await BenchConnection.open(`http://127.0.0.1:${port}`);
   try {
-    const url = `http://127.0.0.1:${port}`;
     const user = { token: "t" };
-    for (let i = 0; i < 200; i++) await send(url, user, "!r:x", "warm");
+    for (let i = 0; i < 500; i++) await send(connection, user, "!r:x", "warm");
     const start = performance.now();
-    for (let i = 0; i < count; i++) await send(url, user, "!r:x", `seq ${i}`);
+    for (let i = 0; i < count; i++) await send(connection, user, "!r:x", `seq ${i}`);
     return Math.round(count / ((performance.now() - start) / 1000));
   } finally {
+    connection.close();
     child.kill("SIGTERM");
   }
 }
@@ -92,44 +101,53 @@ async function main() {
     for (let i = 0; i < 11; i++) users.push(await registerUser(url, `bench${tag}${i}`));
     const [alice, ...senders] = users;
     const bob = senders[0];
+    const connections = await Promise.all(users.map(() => BenchConnection.open(url)));
+    const [aliceConnection, ...senderConnections] = connections;
+    const pgPids = postgresPids();
+    const perMessage = (ms, count) => `${Math.round((ms * 1000) / count)} µs`;
 
     // Sequential sends.
-    const { room_id: seqRoom } = await api(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
-    for (let i = 0; i < 50; i++) await send(url, alice, seqRoom, `warm ${i}`);
+    const { room_id: seqRoom } = await once(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
+    for (let i = 0; i < 200; i++) await send(aliceConnection, alice, seqRoom, `warm ${i}`);
     let start = performance.now();
-    for (let i = 0; i < MESSAGES; i++) await send(url, alice, seqRoom, `seq ${i}`);
+    const serverCpu = child ? cpuMs([child.pid]) : 0;
+    const pgCpu = cpuMs(pgPids);
+    for (let i = 0; i < MESSAGES; i++) await send(aliceConnection, alice, seqRoom, `seq ${i}`);
     rows.push(["sequential sends (1 sender)", `${Math.round(MESSAGES / ((performance.now() - start) / 1000))} msg/s`, "≥ 1,500"]);
+    if (child) rows.push(["  server CPU per message", perMessage(cpuMs([child.pid]) - serverCpu, MESSAGES), ""]);
+    if (pgPids.length > 0) rows.push(["  PostgreSQL CPU per message (local processes)", perMessage(cpuMs(pgPids) - pgCpu, MESSAGES), ""]);
 
     // 10 concurrent senders, each in its own room.
     const own = [];
-    for (const s of senders) own.push((await api(url, "POST", "/_matrix/client/v3/createRoom", { token: s.token, body: {} })).room_id);
+    for (const s of senders) own.push((await once(url, "POST", "/_matrix/client/v3/createRoom", { token: s.token, body: {} })).room_id);
     const per = Math.ceil(MESSAGES / senders.length);
     start = performance.now();
-    await Promise.all(senders.map(async (s, k) => { for (let i = 0; i < per; i++) await send(url, s, own[k], `c ${i}`); }));
+    await Promise.all(senders.map(async (s, k) => { for (let i = 0; i < per; i++) await send(senderConnections[k], s, own[k], `c ${i}`); }));
     rows.push(["10 concurrent senders (own rooms)", `${Math.round((per * senders.length) / ((performance.now() - start) / 1000))} msg/s`, "≥ 4,000"]);
 
     // 10 concurrent senders in one shared room.
-    for (const s of senders) await api(url, "POST", `${room(seqRoom)}/join`, { token: s.token, body: {} });
+    for (const s of senders) await once(url, "POST", `${room(seqRoom)}/join`, { token: s.token, body: {} });
     start = performance.now();
-    await Promise.all(senders.map(async (s) => { for (let i = 0; i < per; i++) await send(url, s, seqRoom, `s ${i}`); }));
+    await Promise.all(senders.map(async (s, k) => { for (let i = 0; i < per; i++) await send(senderConnections[k], s, seqRoom, `s ${i}`); }));
     rows.push(["10 concurrent senders (one room)", `${Math.round((per * senders.length) / ((performance.now() - start) / 1000))} msg/s`, ""]);
 
     // Sync wake-up: bob long-polls; alice sends; time until bob's /sync returns.
-    const { room_id: wakeRoom } = await api(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
-    await api(url, "POST", `${room(wakeRoom)}/join`, { token: bob.token, body: {} });
+    const { room_id: wakeRoom } = await once(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
+    await once(url, "POST", `${room(wakeRoom)}/join`, { token: bob.token, body: {} });
+    const bobConnection = senderConnections[0];
     const filter = encodeURIComponent(JSON.stringify({ room: { rooms: [wakeRoom], timeline: { limit: 5 } }, presence: { types: [] } }));
-    let since = (await api(url, "GET", `/_matrix/client/v3/sync?timeout=0&filter=${filter}`, { token: bob.token })).next_batch;
+    let since = (await bobConnection.request("GET", `/_matrix/client/v3/sync?timeout=0&filter=${filter}`, { token: bob.token })).body.next_batch;
     const latencies = [];
     for (let i = 0; i < WAKEUPS; i++) {
-      let sentAt = 0;
-      const poll = api(url, "GET", `/_matrix/client/v3/sync?timeout=30000&since=${since}&filter=${filter}`, { token: bob.token }).then((r) => [r, performance.now()]);
+      const poll = bobConnection.request("GET", `/_matrix/client/v3/sync?timeout=30000&since=${since}&filter=${filter}`, { token: bob.token }).then((r) => [r.body, performance.now()]);
       await new Promise((r) => setTimeout(r, 5));
-      sentAt = performance.now();
-      await send(url, alice, wakeRoom, `wake ${i}`);
+      const sentAt = performance.now();
+      await send(aliceConnection, alice, wakeRoom, `wake ${i}`);
       const [res, doneAt] = await poll;
       since = res.next_batch;
       latencies.push(doneAt - sentAt);
     }
+    for (const connection of connections) connection.close();
     latencies.sort((a, b) => a - b);
     rows.push(["sync wake-up p50 (send → long poll returns)", `${percentile(latencies, 50).toFixed(1)} ms`, "≤ 5 ms"]);
     rows.push(["sync wake-up p95", `${percentile(latencies, 95).toFixed(1)} ms`, ""]);
@@ -148,7 +166,6 @@ async function main() {
     }
   } finally {
     child?.kill("SIGTERM");
-    agent.destroy();
   }
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`\nWeft server bench — ${url}${process.env.DATABASE_URL ? " (PostgreSQL)" : child ? " (PGlite)" : ""}, ${MESSAGES} messages, ${WAKEUPS} wake-ups`);
