@@ -116,6 +116,31 @@ describe.each(testBackends())("pushers and push gateways on $name", (backend) =>
     expect((await call(t, alice, "GET", "/_matrix/client/v3/pushers")).pushers).toHaveLength(1);
   });
 
+  it("removes a device's pushers when it logs out or is deleted, and every pusher on deactivation", async () => {
+    const carol = await register(t, `carol${Date.now()}`);
+    const password = `pw-${carol.userId.slice(1).split(":")[0]}-long-enough`;
+    const login = async (): Promise<RoomTestUser> => {
+      const res = await call(t, undefined, "POST", "/_matrix/client/v3/login", { type: "m.login.password", identifier: { type: "m.id.user", user: carol.userId }, password });
+      return { userId: carol.userId, token: res.access_token, deviceId: res.device_id };
+    };
+    const [phone, tablet] = [await login(), await login()];
+    await call(t, carol, "POST", "/_matrix/client/v3/pushers/set", pusher(gw.url, { pushkey: "carol-laptop" }));
+    await call(t, phone, "POST", "/_matrix/client/v3/pushers/set", pusher(gw.url, { pushkey: "carol-phone" }));
+    await call(t, tablet, "POST", "/_matrix/client/v3/pushers/set", pusher(gw.url, { pushkey: "carol-tablet" }));
+    const keys = async (): Promise<string[]> => (await call(t, carol, "GET", "/_matrix/client/v3/pushers")).pushers.map((p: { pushkey: string }) => p.pushkey).sort();
+    expect(await keys()).toEqual(["carol-laptop", "carol-phone", "carol-tablet"]);
+    await call(t, phone, "POST", "/_matrix/client/v3/logout", {});
+    expect(await keys()).toEqual(["carol-laptop", "carol-tablet"]);
+    const auth = { type: "m.login.password", identifier: { type: "m.id.user", user: carol.userId }, password };
+    const first = await t.request("DELETE", `/_matrix/client/v3/devices/${encodeURIComponent(tablet.deviceId)}`, { token: carol.token, body: {} });
+    await call(t, carol, "DELETE", `/_matrix/client/v3/devices/${encodeURIComponent(tablet.deviceId)}`, { auth: { ...auth, session: first.body.session } });
+    expect(await keys()).toEqual(["carol-laptop"]);
+    const start = await t.request("POST", "/_matrix/client/v3/account/deactivate", { token: carol.token, body: {} });
+    await call(t, carol, "POST", "/_matrix/client/v3/account/deactivate", { auth: { ...auth, session: start.body.session } });
+    const { rows } = await t.server.db.query("SELECT pushkey FROM pushers WHERE user_id = $1", [carol.userId]);
+    expect(rows).toEqual([]);
+  });
+
   it("delivers a notification to the gateway in the push gateway format", async () => {
     await call(t, bob, "PUT", `/_matrix/client/v3/profile/${encodeURIComponent(bob.userId)}/displayname`, { displayname: "Bob B." });
     gw.received.length = 0;

@@ -74,6 +74,19 @@ export class PushersStore {
     return rows.length;
   }
 
+  /**
+   * Deletes the pushers the user set from these devices (logout, device
+   * deletion) — or all of the user's pushers when `deviceIds` is "all"
+   * (deactivation). @returns how many went.
+   */
+  async deleteOfDevices(userId: string, deviceIds: readonly string[] | "all"): Promise<number> {
+    const { rows } =
+      deviceIds === "all"
+        ? await this.db.query("DELETE FROM pushers WHERE user_id = $1 RETURNING id", [userId])
+        : await this.db.query("DELETE FROM pushers WHERE user_id = $1 AND device_id = ANY($2::text[]) RETURNING id", [userId, deviceIds]);
+    return rows.length;
+  }
+
   /** Deletes pushers of a pushkey that a gateway rejected, for one app. */
   async deleteRejected(appId: string, pushkey: string, userId: string): Promise<void> {
     await this.db.query("DELETE FROM pushers WHERE app_id = $1 AND pushkey = $2 AND user_id = $3", [appId, pushkey, userId]);

@@ -40,6 +40,9 @@ export function createPushServices(ctx: ServiceContext, accounts: AccountService
     pushDelivery.wake();
   });
   rooms.sync.unreadCounts = (userId, roomIds) => notifications.countsForRooms(userId, roomIds);
+  // A logged-out phone must stop receiving pushes: its pushers go with its device (as in Synapse), all of them with the account.
+  accounts.hooks.onDevicesDeleted.push((userId, deviceIds) => pushers.removeForDevices(userId, deviceIds));
+  accounts.hooks.onUserDeactivated.push((userId) => pushers.removeForDevices(userId, "all"));
   pushDelivery.start();
   return { notifications, pushers, pushDelivery };
 }

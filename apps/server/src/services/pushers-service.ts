@@ -62,6 +62,11 @@ export class PushersService {
     private readonly http: OutboundHttp = new OutboundHttp({ allowPrivate: ctx.config.push_allow_private }),
   ) {}
 
+  /** Removes the pushers set from `deviceIds` (logout, device deletion), or all the user's (deactivation). */
+  async removeForDevices(userId: string, deviceIds: readonly string[] | "all"): Promise<void> {
+    await new PushersStore(this.ctx.db).deleteOfDevices(userId, deviceIds);
+  }
+
   /** `GET /pushers`. */
   async list(userId: string): Promise<{ pushers: Record<string, unknown>[] }> {
     return { pushers: (await new PushersStore(this.ctx.db).ofUser(userId)).map(pusherJson) };
