@@ -100,6 +100,35 @@ describe.each(testBackends())("room upgrades on $name", (backend) => {
     await sendText(t, bob, newRoom, "made it");
   });
 
+  it("carries members' tags and room push rules to the new room, on the upgrader's upgrade and on others' join", async () => {
+    const oldRoom = await richRoom("11", "carryover");
+    const user = (u: RoomTestUser) => encodeURIComponent(u.userId);
+    const room = (r: string) => encodeURIComponent(r);
+    for (const u of [alice, bob]) {
+      await call(t, u, "PUT", `/_matrix/client/v3/user/${user(u)}/rooms/${room(oldRoom)}/tags/m.favourite`, { order: 0.25 });
+      await call(t, u, "PUT", `/_matrix/client/v3/pushrules/global/room/${room(oldRoom)}`, { actions: [] });
+    }
+    await call(t, bob, "PUT", `/_matrix/client/v3/pushrules/global/override/mute-${room(oldRoom)}`, {
+      conditions: [{ kind: "event_match", key: "room_id", pattern: oldRoom }],
+      actions: [],
+    });
+    await call(t, bob, "PUT", `/_matrix/client/v3/pushrules/global/override/mute-${room(oldRoom)}/enabled`, { enabled: false });
+    const { replacement_room: newRoom } = await call(t, alice, "POST", upgrade(oldRoom), { new_version: "12" });
+    const settingsIn = async (u: RoomTestUser, r: string) => ({
+      tags: (await call(t, u, "GET", `/_matrix/client/v3/user/${user(u)}/rooms/${room(r)}/tags`)).tags,
+      roomRule: (await t.request("GET", `/_matrix/client/v3/pushrules/global/room/${room(r)}`, { token: u.token })).body,
+    });
+    // The upgrader has them at once; bob only once he follows the tombstone and joins.
+    expect(await settingsIn(alice, newRoom)).toMatchObject({ tags: { "m.favourite": { order: 0.25 } }, roomRule: { rule_id: newRoom, actions: [], enabled: true } });
+    expect((await settingsIn(bob, newRoom)).tags).toEqual({});
+    await call(t, bob, "POST", roomPath(newRoom, "/join"), {});
+    expect(await settingsIn(bob, newRoom)).toMatchObject({ tags: { "m.favourite": { order: 0.25 } }, roomRule: { rule_id: newRoom, actions: [] } });
+    const override = await call(t, bob, "GET", `/_matrix/client/v3/pushrules/global/override/mute-${room(newRoom)}`);
+    expect(override).toMatchObject({ enabled: false, conditions: [{ kind: "event_match", key: "room_id", pattern: newRoom }] });
+    // The old room keeps its settings.
+    expect((await settingsIn(bob, oldRoom)).tags).toEqual({ "m.favourite": { order: 0.25 } });
+  });
+
   it("sets additional creators when upgrading to room version 12", async () => {
     const { room_id: oldRoom } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { room_version: "11", preset: "private_chat", invite: [bob.userId] });
     const { replacement_room: newRoom } = await call(t, alice, "POST", upgrade(oldRoom), { new_version: "12", additional_creators: [bob.userId] });

@@ -12,6 +12,7 @@ import { createAccountServices, type AccountServices } from "./account-services.
 import { createRoomServices, type RoomServices } from "./room-services.js";
 import { MediaService } from "./media-service.js";
 import { createE2eeServices, type E2eeServices } from "./e2ee-services.js";
+import { carryOverPersonalSettings, predecessorOf } from "./upgrade-carryover.js";
 import { createPushServices, type PushServices } from "./push-services.js";
 import { HierarchyService } from "./hierarchy-service.js";
 import { createModuleServices, type ModuleServices } from "./module-services.js";
@@ -61,6 +62,12 @@ export async function createServices(ctx: ServiceContext): Promise<Services> {
   services.sync.e2eeExtensions = (userId, deviceId, since, upTo, news) => services.keys.syncExtensions(userId, deviceId, since, upTo, news);
   // /sync's set_presence marks the user online/unavailable.
   services.sync.onSyncPresence = (userId, presence) => services.presence.setFromSync(userId, presence);
+  // Room upgrades: a user's first join to a successor room copies their tags and push rules over.
+  services.membership.onJoined.push(async (userId, roomId) => {
+    const predecessor = predecessorOf(services.rooms.persister.cache.peek(roomId));
+    if (predecessor) await carryOverPersonalSettings(ctx, services.pushRules, userId, predecessor, roomId);
+  });
+  services.roomUpgrades.onUpgraded.push((userId, oldRoomId, newRoomId) => carryOverPersonalSettings(ctx, services.pushRules, userId, oldRoomId, newRoomId));
   // Profile changes become membership events in joined rooms when a rooms
   // service offers updateProfileInJoinedRooms.
   accountServices.hooks.onProfileChanged.push(async (userId) => {

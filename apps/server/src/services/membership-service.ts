@@ -9,6 +9,7 @@
 import { MatrixError, isRoomAlias, isRoomId, isUserId, roomVersionRules, serverNameOf } from "@weft/common";
 import { forgetRoom, getAlias, membershipOf, membershipsOfUser, profileForMembership } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
+import { runHooks } from "./account-hooks.js";
 import type { ServiceContext } from "./index.js";
 import type { EventDraft } from "./event-builder.js";
 import { actionPower, powerOf } from "./event-authorizer.js";
@@ -18,6 +19,9 @@ import type { RoomsService } from "./rooms-service.js";
 
 /** Membership changes. */
 export class MembershipService {
+  /** Run after a user's first join to a room commits (room upgrades carry settings over); failures are logged. */
+  readonly onJoined: Array<(userId: string, roomId: string) => Promise<void>> = [];
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly rooms: RoomsService,
@@ -51,8 +55,10 @@ export class MembershipService {
     const rules = roomVersionRules(version);
     const joined = new Set(await this.rooms.joinedRooms(requester.userId));
     const profile = await this.rooms.profileOf(requester.userId);
+    let firstJoin = false;
     await this.rooms.persister.send(roomId, (snap) => {
       const current = membershipIn(snap, requester.userId);
+      firstJoin = current !== "join";
       const content: Record<string, unknown> = { membership: "join", ...profile };
       if (reason !== undefined) content.reason = reason;
       if (current === "join") {
@@ -68,6 +74,7 @@ export class MembershipService {
       }
       return [{ type: "m.room.member", stateKey: requester.userId, sender: requester.userId, content }];
     });
+    if (firstJoin) await runHooks(this.onJoined, [requester.userId, roomId], this.ctx.logger);
     return roomId;
   }
 

@@ -6,6 +6,7 @@
 import { MatrixError, isKnownRoomVersion, isUserId, roomVersionRules } from "@weft/common";
 import { moveRoomAliases, roomEvents } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
+import { runHooks } from "./account-hooks.js";
 import type { ServiceContext } from "./index.js";
 import { powerOf, requiredPower } from "./event-authorizer.js";
 import type { EventDraft } from "./event-builder.js";
@@ -35,6 +36,9 @@ export interface UpgradeRequest {
 
 /** Upgrades rooms. */
 export class RoomUpgradesService {
+  /** Run after an upgrade for the user who made it (who joins the new room as its creator); failures are logged. */
+  readonly onUpgraded: Array<(userId: string, oldRoomId: string, newRoomId: string) => Promise<void>> = [];
+
   constructor(
     private readonly ctx: ServiceContext,
     private readonly rooms: RoomsService,
@@ -162,6 +166,7 @@ export class RoomUpgradesService {
         this.ctx.logger.warn({ err, roomId }, "could not clear the old room's canonical alias after an upgrade");
       });
     }
+    await runHooks(this.onUpgraded, [requester.userId, roomId, newRoomId], this.ctx.logger);
     return { replacement_room: newRoomId };
   }
 }
