@@ -65,15 +65,15 @@ export class Notifier {
         return;
       }
       if (!this.#peers.has(message.from)) this.#discovered(message.from);
-      if (message.hello) this.#announce({ from: this.#processId, here: true });
+      if (message.hello) void this.#announce({ from: this.#processId, here: true });
       if (message.keys) this.#wake(message.keys);
     });
-    this.#announce({ from: this.#processId, hello: true });
+    void this.#announce({ from: this.#processId, hello: true });
   }
 
   /** Tells the other processes this one is going away (they stop relaying to it). */
   async disconnect(): Promise<void> {
-    await this.#db?.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify({ from: this.#processId, bye: true })]).catch(() => undefined);
+    await this.#announce({ from: this.#processId, bye: true });
   }
 
   /** Whether wake-ups must be relayed: another process shares the database. */
@@ -87,8 +87,9 @@ export class Notifier {
     setTimeout(() => this.#wakeAll(), DISCOVERY_RECHECK_MS).unref();
   }
 
-  #announce(message: RelayMessage): void {
-    void this.#db?.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(message)]).catch(() => undefined);
+  /** Sends `message` on the channel; a failure is dropped (wake-ups are best effort, sync re-checks on timeout). */
+  async #announce(message: RelayMessage): Promise<void> {
+    await this.#db?.query("SELECT pg_notify($1, $2)", [CHANNEL, JSON.stringify(message)]).catch(() => undefined);
   }
 
   /**
@@ -136,7 +137,7 @@ export class Notifier {
       batches.at(-1)!.push(key);
       size += key.length + 3;
     }
-    for (const batch of batches) this.#announce({ from: this.#processId, keys: batch });
+    for (const batch of batches) void this.#announce({ from: this.#processId, keys: batch });
   }
 
   /**

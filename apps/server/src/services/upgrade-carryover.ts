@@ -36,7 +36,7 @@ export async function carryOverPersonalSettings(
 
   const ruleset = await pushRules.getRuleset(userId);
   const copy = async (kind: "room" | "override" | "underride", rule: PushRule, ruleId: string, conditions?: PushCondition[]): Promise<void> => {
-    if ([...ruleset[kind]].some((r) => r.rule_id === ruleId)) return; // the user's own rule in the new room wins
+    if (ruleset[kind].some((r) => r.rule_id === ruleId)) return; // the user's own rule in the new room wins
     await pushRules.putRule(userId, kind, ruleId, { actions: rule.actions, ...(conditions ? { conditions } : {}) });
     if (!rule.enabled) await pushRules.setEnabled(userId, kind, ruleId, false);
   };
