@@ -71,6 +71,8 @@ describe("a well-behaved room authorizes every event", () => {
               joinRule = a.rule;
               break;
             case "promote":
+              // Alice (100) may change only entries below her own level (rule 10.6.1).
+              if ((levels[USERS[a.user]] ?? 0) >= 100) break;
               levels[USERS[a.user]] = a.level;
               room.setPowerLevels("alice", powerLevels(room, levels));
               break;
@@ -90,6 +92,16 @@ describe("a well-behaved room authorizes every event", () => {
       }),
       { numRuns: 60 },
     );
+  });
+
+  it("keeps a user's entry once it reaches the sender's level (regression: seed -393078500)", () => {
+    const room = new RoomBuilder();
+    room.create({ creator: "alice", version: "1" });
+    room.join("alice");
+    room.setPowerLevels("alice", powerLevels(room, { [USERS.zara]: 100 }));
+    const demote = room.draft({ sender: "alice", type: "m.room.power_levels", stateKey: "", content: powerLevels(room, { [USERS.zara]: 0 }) });
+    const r = checkEventAuth(demote, room.events, "1");
+    expect(r.ok ? "ok" : r.code).toBe(C.POWER_LEVELS_USER_NOT_BELOW_SENDER);
   });
 });
 
