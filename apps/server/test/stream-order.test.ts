@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allocateStreamPosition } from "@weft/storage-pg";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
-import { call, register, sendText, type RoomTestUser } from "./support/room-helpers.js";
+import { call, register, roomPath, sendText, type RoomTestUser } from "./support/room-helpers.js";
 
 const SYNC = "/_matrix/client/v3/sync";
 
@@ -66,6 +66,39 @@ describe.each(testBackends())("stream order on $name", (backend) => {
     const seenEvents = [first, second].flatMap((r) => (r.rooms.join[roomId]?.timeline.events ?? []).map((e: { event_id: string }) => e.event_id));
     expect(seenTypes).toContain("org.example.late");
     expect(seenEvents).toContain(eventB);
+  });
+
+  it("stores concurrent sends to many rooms (group commit) without forks, each with its notifications", async () => {
+    const bob = await register(t, "bob-batch");
+    const rooms: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const { room_id } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { preset: "public_chat" });
+      await call(t, bob, "POST", roomPath(room_id, "/join"), {});
+      rooms.push(room_id);
+    }
+    const { next_batch: since } = await call(t, bob, "GET", `${SYNC}?timeout=0`);
+    // Five sends per room, all in flight at once: most share a batch statement with other rooms'.
+    const sends = rooms.flatMap((roomId) => Array.from({ length: 5 }, (_, k) => sendText(t, alice, roomId, `batched ${k}`)));
+    const ids = await Promise.all(sends);
+    expect(new Set(ids).size).toBe(30);
+    for (const roomId of rooms) {
+      const { rows } = await t.server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM room_forward_extremities WHERE room_id = $1", [roomId]);
+      expect(rows[0]!.n).toBe(1);
+      const page = await call(t, bob, "GET", roomPath(roomId, "/messages?dir=b&limit=5"));
+      expect(page.chunk.map((e: { content: { body: string } }) => e.content.body).sort()).toEqual(["batched 0", "batched 1", "batched 2", "batched 3", "batched 4"]);
+    }
+    const sync = await call(t, bob, "GET", `${SYNC}?since=${since}&timeout=0`);
+    for (const roomId of rooms) expect(sync.rooms.join[roomId].unread_notifications.notification_count).toBe(5);
+  });
+
+  it("answers a transaction ID reused at once in two rooms with one event (the batch retries its messages alone)", async () => {
+    const rooms: string[] = [];
+    for (let i = 0; i < 2; i++) rooms.push((await call(t, alice, "POST", "/_matrix/client/v3/createRoom", {})).room_id);
+    const put = (roomId: string) => call(t, alice, "PUT", roomPath(roomId, "/send/m.room.message/shared-txn"), { msgtype: "m.text", body: "once" });
+    // A third room keeps a statement under way so the two queue into one batch.
+    const busy = (await call(t, alice, "POST", "/_matrix/client/v3/createRoom", {})).room_id;
+    const [, first, second] = await Promise.all([sendText(t, alice, busy, "busy"), put(rooms[0]!), put(rooms[1]!)]);
+    expect(second.event_id).toBe(first.event_id);
   });
 
   it("rejects a token at once after logout (the token cache forgets it)", async () => {

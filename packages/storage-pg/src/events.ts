@@ -4,7 +4,6 @@
 // over `event_auth_edges` (indexed by its primary key).
 
 import type { Queryable } from "./database.js";
-import { notificationCtes, notificationGroupParams, type NotificationGroup } from "./notifications.js";
 
 /** An event row as stored. */
 export interface StoredEvent {
@@ -314,84 +313,4 @@ export async function insertEventAtNextPosition(
     ],
   );
   return Number(rows[0]!.position);
-}
-
-/**
- * Notifications to record with an event in the one-statement send: the
- * decisions were evaluated on push rules as of `rulesEpoch` (a stream
- * position), so the statement writes nothing when a user's push rules changed
- * after it (the caller then takes the transactional path).
- */
-export interface PushInStatement {
-  readonly rulesEpoch: number;
-  readonly threadId: string | null;
-  readonly ts: number;
-  readonly groups: readonly NotificationGroup[];
-}
-
-/**
- * The optimistic send path for a message event, in ONE autocommitted
- * statement: it locks the room's summary row only if the room is still at
- * `expectedPosition` (the state the event was built on), allocates the next
- * global stream position, inserts the event with its edges, moves the forward
- * extremities and updates the summary. When another writer got there first
- * nothing is written and neither field comes back: the caller rebuilds the event
- * under the room lock. When the device already sent this transaction ID, nothing
- * is written and `existing` names the earlier event (idempotency in the same
- * round trip). The summary row lock is taken before the stream row
- * lock, the same order as the transactional path, so the two never deadlock.
- * With `notify`, a `pg_notify(channel, payload)` joins the statement when the
- * event is stored (PostgreSQL delivers it at commit): other processes hear
- * of the event without another round trip. With `push`, the event's
- * notification groups and push deliveries are inserted by the same statement
- * (`queued` counts the deliveries), guarded by the push rules' epoch.
- *
- * @returns `{ position }` when stored, `{ existing }` for a repeated transaction, `{}` when the room moved on.
- */
-export async function insertEventIfRoomAt(
-  db: Queryable,
-  e: Omit<NewEvent, "streamPosition">,
-  options: { expectedPosition: number; bump: boolean; notify?: { channel: string; payload: string } | undefined; push?: PushInStatement | undefined },
-): Promise<{ position?: number; existing?: string; queued?: number }> {
-  const push = options.push;
-  const [actions, highlights, members] = notificationGroupParams(push?.groups ?? []);
-  const notifications = notificationCtes({ pos: "pos", room: "$2", event: "$1", thread: "$25", actions: "$26", ts: "$27", highlights: "$28", members: "$29" });
-  const { rows } = await db.query<{ position: number | null; existing: string | null; queued: number | null }>(
-    `WITH dup AS (SELECT event_id FROM events WHERE $17::text IS NOT NULL AND sender = $5 AND txn_device = $16 AND txn_id = $17),
-     lk AS (
-       SELECT room_id FROM room_summaries WHERE room_id = $2 AND stream_position = $21::bigint AND NOT EXISTS (SELECT 1 FROM dup)
-         AND ($24::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM push_rules WHERE stream_position > $24::bigint))
-       FOR UPDATE
-     ),
-     pos AS (UPDATE weft_stream SET position = position + 1 WHERE EXISTS (SELECT 1 FROM lk) RETURNING position),
-     ev AS (
-       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
-       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17 FROM pos
-       RETURNING event_id
-     ),
-     pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ev.event_id, p FROM ev, unnest($18::text[]) AS p ON CONFLICT DO NOTHING),
-     ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT ev.event_id, a FROM ev, unnest($19::text[]) AS a ON CONFLICT DO NOTHING),
-     fd AS (DELETE FROM room_forward_extremities WHERE room_id = $2 AND event_id = ANY($18::text[]) AND EXISTS (SELECT 1 FROM ev)),
-     fi AS (INSERT INTO room_forward_extremities (room_id, event_id) SELECT $2, ev.event_id FROM ev),
-     sm AS (
-       UPDATE room_summaries SET stream_position = pos.position,
-         bump_stamp = CASE WHEN $20::boolean THEN pos.position ELSE bump_stamp END,
-         max_depth = GREATEST(max_depth, $6::bigint)
-       FROM pos WHERE room_id = $2
-     ),
-     ${notifications.ctes}
-     SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing,
-       (SELECT pg_notify($22, $23) FROM pos WHERE $22::text IS NOT NULL) AS notified, ${notifications.queued} AS queued`,
-    [
-      e.eventId, e.roomId, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
-      e.unsigned === null ? null : JSON.stringify(e.unsigned), e.stateGroupBefore, e.stateGroupAfter,
-      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, options.bump,
-      options.expectedPosition, options.notify?.channel ?? null, options.notify?.payload ?? null,
-      push?.rulesEpoch ?? null, push?.threadId ?? null, actions, push?.ts ?? 0, highlights, members,
-    ],
-  );
-  const row = rows[0];
-  if (row?.existing) return { existing: row.existing };
-  return row?.position != null ? { position: Number(row.position), queued: Number(row.queued ?? 0) } : {};
 }

@@ -158,6 +158,83 @@ export function notificationCtes(p: { pos: string; room: string; event: string; 
   };
 }
 
+/** The flattened notification groups of a batch of events, as {@link notificationBatchSql} reads them. */
+export interface NotificationBatchParams {
+  /** For each group, the 1-based index of its event in the batch. */
+  readonly owners: number[];
+  readonly highlights: boolean[];
+  /** Member bitsets, hex. */
+  readonly members: string[];
+  /** The groups' action lists as one JSON array. */
+  readonly actions: string;
+}
+
+/**
+ * Flattens the notification groups of each event of a batch (event `i`'s
+ * groups are `groupsPerEvent[i]`) into the parameters of {@link notificationBatchSql}.
+ * @example
+ * ```ts
+ * const params = notificationBatchParams([groupsOfFirst, [], groupsOfThird]);
+ * ```
+ */
+export function notificationBatchParams(groupsPerEvent: readonly (readonly NotificationGroup[])[]): NotificationBatchParams {
+  const owners: number[] = [];
+  const highlights: boolean[] = [];
+  const members: string[] = [];
+  const actions: unknown[] = [];
+  groupsPerEvent.forEach((groups, i) => {
+    for (const g of groups) {
+      owners.push(i + 1);
+      highlights.push(g.highlight);
+      members.push(hex(g.members));
+      actions.push(g.actions);
+    }
+  });
+  return { owners, highlights, members, actions: JSON.stringify(actions) };
+}
+
+/**
+ * CTEs inserting the notification groups and push deliveries of a batch of
+ * events, for a statement that inserts the events too (the batched message
+ * send): the same rows as {@link insertNotifications} writes per event.
+ * `stored` names a CTE with a row per stored event (columns `n`, its 1-based
+ * index in the batch, `room_id`, `event_id`, `position`, `push_thread`,
+ * `push_ts`), `rooms` the placeholder of the batch's room IDs (an index
+ * condition that keeps the plan on the primary key however small the table
+ * was when it was planned); the others are the placeholders of
+ * {@link notificationBatchParams}'s fields. `queuedOf(eventId)` is an
+ * expression counting the deliveries queued for one event.
+ * @example
+ * ```ts
+ * const { ctes, queuedOf } = notificationBatchSql({ stored: "ok", rooms: "$5", owners: "$1", highlights: "$2", members: "$3", actions: "$4" });
+ * ```
+ */
+export function notificationBatchSql(p: { stored: string; rooms: string; owners: string; highlights: string; members: string; actions: string }): {
+  ctes: string;
+  queuedOf: (eventId: string) => string;
+} {
+  return {
+    ctes: `grp AS (
+       SELECT g.n, g.h, g.m, g.j, row_number() OVER (PARTITION BY g.n ORDER BY g.j) - 1 AS k
+       FROM unnest(${p.owners}::int[], ${p.highlights}::bool[], ${p.members}::text[]) WITH ORDINALITY AS g(n, h, m, j)
+     ), ng AS (
+       INSERT INTO notification_groups (room_id, stream_position, grp, event_id, thread_id, highlight, actions, members, ts)
+       SELECT s.room_id, s.position, grp.k, s.event_id, s.push_thread, grp.h, (${p.actions}::jsonb) -> (grp.j::int - 1), decode(grp.m, 'hex'), s.push_ts
+       FROM grp JOIN ${p.stored} s ON s.n = grp.n
+       RETURNING room_id, event_id, stream_position, actions, members, ts
+     ), nq AS (
+       INSERT INTO push_queue (pusher_id, user_id, room_id, event_id, stream_position, actions, next_attempt_ts)
+       SELECT p.id, p.user_id, ng.room_id, ng.event_id, ng.stream_position, ng.actions, ng.ts
+       FROM ng
+       JOIN push_members m ON m.room_id = ANY(${p.rooms}::text[]) AND m.room_id = ng.room_id
+       JOIN pushers p ON p.user_id = m.user_id
+       WHERE p.kind = 'http' AND ${HAS_BIT("ng.members", "m.ordinal")}
+       RETURNING event_id
+     )`,
+    queuedOf: (eventId) => `(SELECT count(*)::int FROM nq WHERE nq.event_id = ${eventId})`,
+  };
+}
+
 /**
  * Inserts the notifications of one event (a row per group) and queues a
  * delivery for each HTTP pusher of each notified user, in one statement (run

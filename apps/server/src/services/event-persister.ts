@@ -12,7 +12,7 @@ import { StateMap } from "@weft/event-auth";
 import {
   createStateGroup,
   insertEventAtNextPosition,
-  insertEventIfRoomAt,
+  insertMessagesIfRoomsAt,
   insertRoom,
   lockRoomSummary,
   markRedacted,
@@ -20,12 +20,14 @@ import {
   setCurrentState,
   stateKeyOf,
   upsertMembership,
+  type OptimisticMessage,
   type PushInStatement,
   type Queryable,
   type SummaryPatch,
 } from "@weft/storage-pg";
 import type { ServiceContext } from "./index.js";
 import { buildEvent, type BuiltEvent, type EventDraft } from "./event-builder.js";
+import { MessageBatcher } from "./message-batcher.js";
 import { type RoomSnapshot, RoomStateCache } from "./room-state.js";
 
 /** An event after commit. */
@@ -77,7 +79,15 @@ export class EventPersister {
    */
   readonly #roomTails = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly ctx: ServiceContext) {}
+  /** Group commit for the message fast path. */
+  readonly #batcher: MessageBatcher;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.#batcher = new MessageBatcher(ctx.db, (roomIds) => {
+      const payload = ctx.notifier.relayPayload(roomIds);
+      return payload === undefined ? undefined : { channel: ctx.notifier.channel, payload };
+    });
+  }
 
   onPersisted(listener: (events: readonly PersistedEvent[]) => void): void {
     this.#listeners.push(listener);
@@ -131,7 +141,7 @@ export class EventPersister {
   /**
    * The fast path for one message event: built on the cached snapshot without
    * a transaction, stored by one statement that only writes if the room is
-   * still at the snapshot's position (see `insertEventIfRoomAt`). Returns
+   * still at the snapshot's position (see `insertMessagesIfRoomsAt`). Returns
    * undefined when it does not apply or another writer got there first.
    */
   async #sendOptimistic(roomId: string, draft: EventDraft): Promise<PersistedEvent | string | undefined> {
@@ -148,25 +158,16 @@ export class EventPersister {
     // The notifications go into the event's own statement when the push side can evaluate them up front.
     const push = wanted ? this.inStatement?.prepare(snap, { eventId, roomId, pdu }) : undefined;
     const hook = wanted && !push ? this.inTransaction : undefined;
-    // Other server processes learn about the event from a NOTIFY in the same statement (sent at commit).
-    const relay = hook ? undefined : this.ctx.notifier.relayPayload([roomId]);
-    let queued = 0;
-    let existing: string | undefined;
-    const store = async (q: Queryable): Promise<number | undefined> => {
-      const result = await insertEventIfRoomAt(
-      q,
-      {
+    const message: OptimisticMessage = {
+      event: {
         eventId,
         roomId,
         type: draft.type,
-        stateKey: null,
         sender: draft.sender,
         depth: pdu.depth,
         originServerTs: pdu.origin_server_ts,
         json: built.json,
-        unsigned: null,
-        stateGroupBefore: snap.stateGroup,
-        stateGroupAfter: snap.stateGroup,
+        stateGroup: snap.stateGroup,
         relatesTo,
         relType: relatesTo ? relType : null,
         threadId: relType === "m.thread" ? relatesTo : null,
@@ -176,17 +177,21 @@ export class EventPersister {
         prevEvents: built.prevEventIds,
         authEvents: built.authEventIds,
       },
-      { expectedPosition: snap.streamPosition, bump: BUMP_TYPES.has(draft.type), notify: relay !== undefined ? { channel: this.ctx.notifier.channel, payload: relay } : undefined, push },
-    );
-      existing = result.existing;
-      queued = result.queued ?? 0;
-      const at = result.position;
-      if (at !== undefined) await hook?.(q, snap, { eventId, roomId, streamPosition: at, pdu });
-      return at;
+      expectedPosition: snap.streamPosition,
+      bump: BUMP_TYPES.has(draft.type),
+      push,
     };
-    const position = hook ? await this.ctx.db.transaction(store) : await store(this.ctx.db);
-    if (existing !== undefined) return existing;
-    if (position === undefined) return undefined;
+    // Without a hook, concurrent messages to other rooms share one statement (group commit).
+    const { outcome, relayed } = hook
+      ? await this.ctx.db.transaction(async (tx) => {
+          const [stored] = await insertMessagesIfRoomsAt(tx, [message]);
+          if (stored!.kind === "stored") await hook(tx, snap, { eventId, roomId, streamPosition: stored!.position, pdu });
+          return { outcome: stored!, relayed: false };
+        })
+      : await this.#batcher.submit(message);
+    if (outcome.kind === "duplicate") return outcome.existing;
+    if (outcome.kind === "stale") return undefined;
+    const position = outcome.position;
     const next: RoomSnapshot = {
       ...snap,
       streamPosition: position,
@@ -194,8 +199,8 @@ export class EventPersister {
       extremities: [{ eventId, depth: pdu.depth, sha256: pdu.hashes.sha256 }, ...snap.extremities.filter((e) => !built.prevEventIds.includes(e.eventId))],
     };
     const event: PersistedEvent = { eventId, roomId, streamPosition: position, pdu };
-    if (push) this.inStatement?.queued(queued);
-    this.#committed(next, [event], relay !== undefined);
+    if (push) this.inStatement?.queued(outcome.queued);
+    this.#committed(next, [event], relayed);
     return event;
   }
 
