@@ -129,6 +129,17 @@ describe.each(testBackends())("room upgrades on $name", (backend) => {
     expect((await settingsIn(bob, oldRoom)).tags).toEqual({ "m.favourite": { order: 0.25 } });
   });
 
+  it("carries the old room's bans (with their reasons) to the new room", async () => {
+    const mallory = await register(t, "mallory-upgrade");
+    const { room_id: oldRoom } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { room_version: "10", preset: "public_chat" });
+    await call(t, mallory, "POST", roomPath(oldRoom, "/join"), {});
+    await call(t, alice, "POST", roomPath(oldRoom, "/ban"), { user_id: mallory.userId, reason: "spam" });
+    const { replacement_room: newRoom } = await call(t, alice, "POST", upgrade(oldRoom), { new_version: "12" });
+    const ban = await call(t, alice, "GET", roomPath(newRoom, `/state/m.room.member/${encodeURIComponent(mallory.userId)}`));
+    expect(ban).toEqual({ membership: "ban", reason: "spam" });
+    expect((await call(t, mallory, "POST", roomPath(newRoom, "/join"), {}, 403)).errcode).toBe("M_FORBIDDEN");
+  });
+
   it("sets additional creators when upgrading to room version 12", async () => {
     const { room_id: oldRoom } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { room_version: "11", preset: "private_chat", invite: [bob.userId] });
     const { replacement_room: newRoom } = await call(t, alice, "POST", upgrade(oldRoom), { new_version: "12", additional_creators: [bob.userId] });

@@ -122,6 +122,20 @@ export class RoomUpgradesService {
     });
     const newRoomId = created.room_id;
 
+    // 3b. Bans follow the room (as Synapse does; the spec leaves it open): a user
+    // banned from the old room must not walk into its replacement.
+    const bans: EventDraft[] = [];
+    for (const event of snapshot.state.values()) {
+      const c = event.content as { membership?: unknown; reason?: unknown };
+      if (event.type !== "m.room.member" || c.membership !== "ban" || typeof event.state_key !== "string" || event.state_key === user) continue;
+      bans.push({ type: "m.room.member", stateKey: event.state_key, sender: user, content: { membership: "ban", ...(typeof c.reason === "string" ? { reason: c.reason } : {}) } });
+    }
+    if (bans.length > 0) {
+      await this.rooms.persister.send(newRoomId, bans).catch((err: unknown) => {
+        this.ctx.logger.warn({ err, roomId: newRoomId }, "could not carry the old room's bans to its replacement");
+      });
+    }
+
     // 4. Local aliases (and the directory listing) move to the new room, and the
     // canonical alias follows them.
     const moved = await this.ctx.db.transaction((tx) => moveRoomAliases(tx, roomId, newRoomId));
