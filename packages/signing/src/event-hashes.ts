@@ -126,11 +126,14 @@ export function computeEventId(event: Readonly<Record<string, unknown>>, roomVer
       }
       return id;
     }
-    case EVENT_ID_FORMATS.REFERENCE_HASH_BASE64:
-      return `$${encodeBase64(computeReferenceHash(target, rules))}`;
     default:
-      return `$${encodeBase64Url(computeReferenceHash(target, rules))}`;
+      return eventIdOfReferenceHash(computeReferenceHash(target, rules), rules);
   }
+}
+
+/** The event ID a reference hash gives in a hash-ID room version (v3: standard base64, v4+: URL-safe). @internal */
+export function eventIdOfReferenceHash(hash: Uint8Array, rules: RoomVersionRules): string {
+  return rules.eventFormat.eventIdFormat === EVENT_ID_FORMATS.REFERENCE_HASH_BASE64 ? `$${encodeBase64(hash)}` : `$${encodeBase64Url(hash)}`;
 }
 
 /**

@@ -13,7 +13,7 @@ import { EVENT_ID_FORMATS, redactEvent } from "@weft/common";
 import type { RoomVersionRules } from "@weft/common";
 import { defaultBackend } from "./ed25519/backend.js";
 import { SigningError } from "./errors.js";
-import { type RoomVersionInput, contentHashBytes, redactedSignedBytes, rulesOf } from "./event-hashes.js";
+import { type RoomVersionInput, computeEventId, contentHashBytes, eventIdOfReferenceHash, redactedSignedBytes, rulesOf } from "./event-hashes.js";
 import { domainOf, equalBytes, isJsonObject } from "./internal.js";
 import { ED25519, type PublicKeyInput, type SigningKey, toVerifyKey } from "./keys.js";
 import { attachSignature, decodeSignature } from "./sign-json.js";
@@ -48,7 +48,40 @@ export function signEvent<T extends object>(
   key: SigningKey,
   roomVersion: RoomVersionInput,
 ): T & { hashes: Record<string, string>; signatures: Record<string, Record<string, string>> } {
+  return signAndCover(event, serverName, key, rulesOf(roomVersion)).signed as T & SignedFields;
+}
+
+/**
+ * Signs a new event and computes its event ID in one pass: the signature and
+ * the reference hash cover the same bytes (the redacted event without
+ * `signatures` and `unsigned`), so they are encoded once. Same result as
+ * {@link signEvent} followed by {@link computeEventId} on the signed event.
+ *
+ * @returns the signed copy and its event ID (v1–2: the event's own `event_id`).
+ * @throws {SigningError} as {@link signEvent}, and `INVALID_EVENT` for a v1–2 event without a string `event_id`.
+ * @example
+ * ```ts
+ * const { event: signed, eventId } = signEventWithId(draft, "example.org", key, "12");
+ * ```
+ */
+export function signEventWithId<T extends object>(
+  event: T,
+  serverName: string,
+  key: SigningKey,
+  roomVersion: RoomVersionInput,
+): { event: T & SignedFields; eventId: string } {
   const rules = rulesOf(roomVersion);
+  const { signed, covered } = signAndCover(event, serverName, key, rules);
+  const eventId = rules.eventFormat.eventIdFormat === EVENT_ID_FORMATS.SERVER_CHOSEN
+    ? computeEventId(signed, rules)
+    : eventIdOfReferenceHash(defaultBackend().sha256(covered), rules);
+  return { event: signed as T & SignedFields, eventId };
+}
+
+type SignedFields = { hashes: Record<string, string>; signatures: Record<string, Record<string, string>> };
+
+/** Hashes and signs `event`; `covered` are the bytes the signature (and the reference hash) cover. */
+function signAndCover(event: object, serverName: string, key: SigningKey, rules: RoomVersionRules): { signed: Record<string, unknown>; covered: Uint8Array } {
   if (!isJsonObject(event)) {
     throw new SigningError("INVALID_EVENT", `expected an event object to sign, got ${event === null ? "null" : typeof event}`, { errcode: "M_BAD_JSON" });
   }
@@ -57,11 +90,9 @@ export function signEvent<T extends object>(
     const hash = defaultBackend().sha256(contentHashBytes(event, legacy));
     const existing = isJsonObject(event["hashes"]) ? event["hashes"] : {};
     const hashed = { ...event, hashes: { ...existing, sha256: encodeBase64(hash) } };
-    const signature = key.signBase64(redactedSignedBytes(redactEvent(hashed, rules), legacy));
-    return attachSignature(hashed, serverName, key.keyId, signature) as T & {
-      hashes: Record<string, string>;
-      signatures: Record<string, Record<string, string>>;
-    };
+    const covered = redactedSignedBytes(redactEvent(hashed, rules), legacy);
+    const signature = key.signBase64(covered);
+    return { signed: attachSignature(hashed, serverName, key.keyId, signature), covered };
   } catch (cause) {
     if (cause instanceof SigningError) throw cause;
     throw new SigningError("INVALID_EVENT", `expected an event with a canonical JSON form, got one that fails: ${(cause as Error).message}`, {

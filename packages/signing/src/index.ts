@@ -36,7 +36,7 @@ export {
   generateLegacyEventId,
 } from "./event-hashes.js";
 export type { RoomVersionInput } from "./event-hashes.js";
-export { signEvent, verifyEvent, verifyEventSync, EVENT_REJECT_REASONS } from "./event-signing.js";
+export { signEvent, signEventWithId, verifyEvent, verifyEventSync, EVENT_REJECT_REASONS } from "./event-signing.js";
 export type {
   KeyLookup,
   SyncKeyLookup,

@@ -11,7 +11,9 @@ import {
   generateSigningKey,
   nobleBackend,
   nodeBackend,
+  computeEventId,
   signEvent,
+  signEventWithId,
   signJson,
   signingKeyFromSeed,
   verifyEventSync,
@@ -128,6 +130,19 @@ describe("signed events", () => {
     fc.assert(
       fc.property(event, version, (e, v) => {
         expect(verifyEventSync(signEvent(e, "example.com", key, v), v, lookup).outcome).toBe("accept");
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("signEventWithId gives signEvent's event and computeEventId's ID", () => {
+    const anyVersion = fc.constantFrom("1", "2", "3", "4", "6", "10", "11", "12");
+    fc.assert(
+      fc.property(event, anyVersion, (e, v) => {
+        const input = v === "1" || v === "2" ? { ...e, event_id: "$legacy:example.com" } : e;
+        const { event: signed, eventId } = signEventWithId(input, "example.com", key, v);
+        expect(signed).toEqual(signEvent(input, "example.com", key, v));
+        expect(eventId).toBe(computeEventId(signed, v));
       }),
       { numRuns: 100 },
     );

@@ -9,7 +9,7 @@
 
 import { MatrixError, roomVersionRules, type Pdu } from "@weft/common";
 import { authEventsSelection } from "@weft/event-auth";
-import { computeEventId, computeRoomIdV12, generateLegacyEventId, signEvent, type SigningKey } from "@weft/signing";
+import { computeRoomIdV12, generateLegacyEventId, signEventWithId, type SigningKey } from "@weft/signing";
 import { encodeCanonicalJson } from "@weft/canonical-json";
 import { stateKeyOf } from "@weft/storage-pg";
 import { authorizeEvent } from "./event-authorizer.js";
@@ -83,10 +83,10 @@ export function buildEvent(draft: EventDraft, snapshot: RoomSnapshot, ctx: { ser
   if (rules.redaction.keepOriginMembershipPrevState) unsignedEvent.origin = ctx.serverName;
 
   // Signed before the auth check: restricted joins need the authorising server's signature.
-  const signed = signEvent(unsignedEvent, ctx.serverName, ctx.key, rules) as unknown as Pdu;
+  const { event, eventId } = signEventWithId(unsignedEvent, ctx.serverName, ctx.key, rules);
+  const signed = event as unknown as Pdu;
   const auth = authorizeEvent(signed, snapshot.state, snapshot.roomVersion);
   if (!auth.ok) throw new MatrixError("M_FORBIDDEN", auth.message);
-  const eventId = computeEventId(signed, rules);
   const roomId = isCreate && rules.eventFormat.roomIdIsCreateEventHash ? computeRoomIdV12(signed) : snapshot.roomId;
   return { eventId, roomId, pdu: signed, json: encodeCanonicalJson(signed), draft, prevEventIds, authEventIds };
 }
