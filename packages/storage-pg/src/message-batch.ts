@@ -17,7 +17,7 @@
 
 import type { Queryable } from "./database.js";
 import type { NewEvent } from "./events.js";
-import { notificationBatchParams, notificationBatchSql, notificationCtes, notificationGroupParams, type NotificationGroup } from "./notifications.js";
+import { notificationBatchParams, notificationBatchSql, type NotificationGroup } from "./notifications.js";
 
 /** A message event (no state key) built on a room state as of `expectedPosition`. */
 export interface OptimisticMessage {
@@ -179,8 +179,8 @@ export async function insertMessagesIfRoomsAt(
 async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify: { channel: string; payload: string } | undefined): Promise<OptimisticOutcome> {
   const e = m.event;
   const push = m.push;
-  const [actions, highlights, members] = notificationGroupParams(push?.groups ?? []);
-  const notifications = notificationCtes({ pos: "pos", room: "$2", event: "$1", thread: "$21", actions: "$22", ts: "$23", highlights: "$24", members: "$25" });
+  const groups = notificationBatchParams([push?.groups ?? []]);
+  const notifications = notificationBatchSql({ stored: "one", rooms: "ARRAY[$2]", owners: "$27", highlights: "$24", members: "$25", actions: "$22" });
   const { rows } = await db.query<{ position: number | null; existing: string | null; queued: number | null }>(
     `WITH dup AS (SELECT event_id FROM events WHERE $14::text IS NOT NULL AND sender = $4 AND txn_device = $13 AND txn_id = $14),
      lk AS (
@@ -205,13 +205,15 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
          max_depth = GREATEST(max_depth, $5::bigint)
        FROM pos WHERE room_id = $2
      ),
+     one AS (SELECT 1 AS n, $2::text AS room_id, $1::text AS event_id, pos.position, $21::text AS push_thread, $23::bigint AS push_ts FROM pos),
      ${notifications.ctes}
      SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing,
-       (SELECT pg_notify($19, $26) FROM pos WHERE $19::text IS NOT NULL) AS notified, ${notifications.queued} AS queued`,
+       (SELECT pg_notify($19, $26) FROM pos WHERE $19::text IS NOT NULL) AS notified, ${notifications.queuedOf("$1")} AS queued`,
     [
       e.eventId, e.roomId, e.type, e.sender, e.depth, e.originServerTs, e.json, e.stateGroup, e.relatesTo, e.relType, e.threadId,
       e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, m.bump, m.expectedPosition, notify?.channel ?? null,
-      push?.rulesEpoch ?? null, push?.threadId ?? null, actions, push?.ts ?? 0, highlights, members, notify?.payload ?? null,
+      push?.rulesEpoch ?? null, push?.threadId ?? null, groups.actions, push?.ts ?? 0, groups.highlights, groups.members, notify?.payload ?? null,
+      groups.owners,
     ],
   );
   const row = rows[0];

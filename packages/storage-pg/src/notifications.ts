@@ -115,49 +115,6 @@ export async function pushMemberOrdinals(tx: Queryable, roomId: string, userIds:
   return rows.map((r) => ({ userId: r.user_id, ordinal: Number(r.ordinal), allocated: r.allocated }));
 }
 
-/**
- * The parameters {@link notificationCtes} reads for `groups`: the action lists
- * as one JSON array, the highlight flags and the member bitsets (hex).
- * @example
- * ```ts
- * const [actions, highlights, members] = notificationGroupParams(groups);
- * ```
- */
-export function notificationGroupParams(groups: readonly NotificationGroup[]): [string, boolean[], string[]] {
-  return [JSON.stringify(groups.map((g) => g.actions)), groups.map((g) => g.highlight), groups.map((g) => hex(g.members))];
-}
-
-/**
- * CTEs inserting an event's notification groups and its push deliveries,
- * for a statement that inserts the event too (the one-statement send): the
- * same rows as {@link insertNotifications}. `pos` names a CTE with the event's
- * `position` (no row: nothing is inserted); the other arguments are the
- * statement's placeholders. `queued` is an expression counting deliveries.
- * @example
- * ```ts
- * const { ctes, queued } = notificationCtes({ pos: "pos", room: "$2", event: "$1", thread: "$5", actions: "$6", ts: "$7", highlights: "$8", members: "$9" });
- * ```
- */
-export function notificationCtes(p: { pos: string; room: string; event: string; thread: string; actions: string; ts: string; highlights: string; members: string }): { ctes: string; queued: string } {
-  return {
-    ctes: `ng AS (
-       INSERT INTO notification_groups (room_id, stream_position, grp, event_id, thread_id, highlight, actions, members, ts)
-       SELECT ${p.room}, ${p.pos}.position, g.i - 1, ${p.event}, ${p.thread}, g.h, (${p.actions}::jsonb) -> (g.i::int - 1), decode(g.m, 'hex'), ${p.ts}::bigint
-       FROM ${p.pos}, unnest(${p.highlights}::bool[], ${p.members}::text[]) WITH ORDINALITY AS g(h, m, i)
-       RETURNING actions, members, stream_position
-     ), nq AS (
-       INSERT INTO push_queue (pusher_id, user_id, room_id, event_id, stream_position, actions, next_attempt_ts)
-       SELECT p.id, p.user_id, ${p.room}, ${p.event}, ng.stream_position, ng.actions, ${p.ts}::bigint
-       FROM pushers p
-       JOIN push_members m ON m.room_id = ${p.room} AND m.user_id = p.user_id
-       JOIN ng ON ${HAS_BIT("ng.members", "m.ordinal")}
-       WHERE p.kind = 'http'
-       RETURNING 1
-     )`,
-    queued: "(SELECT count(*)::int FROM nq)",
-  };
-}
-
 /** The flattened notification groups of a batch of events, as {@link notificationBatchSql} reads them. */
 export interface NotificationBatchParams {
   /** For each group, the 1-based index of its event in the batch. */
@@ -195,11 +152,11 @@ export function notificationBatchParams(groupsPerEvent: readonly (readonly Notif
 
 /**
  * CTEs inserting the notification groups and push deliveries of a batch of
- * events, for a statement that inserts the events too (the batched message
- * send): the same rows as {@link insertNotifications} writes per event.
+ * events: the one SQL for them, used by the message send statements (which
+ * insert the events too) and by {@link insertNotifications}.
  * `stored` names a CTE with a row per stored event (columns `n`, its 1-based
  * index in the batch, `room_id`, `event_id`, `position`, `push_thread`,
- * `push_ts`), `rooms` the placeholder of the batch's room IDs (an index
+ * `push_ts`), `rooms` an SQL array of the batch's room IDs (an index
  * condition that keeps the plan on the primary key however small the table
  * was when it was planned); the others are the placeholders of
  * {@link notificationBatchParams}'s fields. `queuedOf(eventId)` is an
@@ -248,32 +205,13 @@ export function notificationBatchSql(p: { stored: string; rooms: string; owners:
  */
 export async function insertNotifications(tx: Queryable, batch: NotificationBatch): Promise<number> {
   if (batch.groups.length === 0) return 0;
+  const groups = notificationBatchParams([batch.groups]);
+  const { ctes, queuedOf } = notificationBatchSql({ stored: "one", rooms: "ARRAY[$1]", owners: "$7", highlights: "$8", members: "$9", actions: "$5" });
   const { rows } = await tx.query<{ n: number }>(
-    `WITH ins AS (
-       INSERT INTO notification_groups (room_id, stream_position, grp, event_id, thread_id, highlight, actions, members, ts)
-       SELECT $1, $2, g.i - 1, $3, $4, g.h, ($5::jsonb) -> (g.i::int - 1), decode(g.m, 'hex'), $6
-       FROM unnest($7::bool[], $8::text[]) WITH ORDINALITY AS g(h, m, i)
-       RETURNING actions, members
-     ), queued AS (
-       INSERT INTO push_queue (pusher_id, user_id, room_id, event_id, stream_position, actions, next_attempt_ts)
-       SELECT p.id, p.user_id, $1, $3, $2, ins.actions, $6
-       FROM pushers p
-       JOIN push_members m ON m.room_id = $1 AND m.user_id = p.user_id
-       JOIN ins ON ${HAS_BIT("ins.members", "m.ordinal")}
-       WHERE p.kind = 'http'
-       RETURNING 1
-     )
-     SELECT count(*)::int AS n FROM queued`,
-    [
-      batch.roomId,
-      batch.streamPosition,
-      batch.eventId,
-      batch.threadId,
-      JSON.stringify(batch.groups.map((g) => g.actions)),
-      batch.ts,
-      batch.groups.map((g) => g.highlight),
-      batch.groups.map((g) => hex(g.members)),
-    ],
+    `WITH one AS (SELECT 1 AS n, $1::text AS room_id, $3::text AS event_id, $2::bigint AS position, $4::text AS push_thread, $6::bigint AS push_ts),
+     ${ctes}
+     SELECT ${queuedOf("$3")} AS n`,
+    [batch.roomId, batch.streamPosition, batch.eventId, batch.threadId, groups.actions, batch.ts, groups.owners, groups.highlights, groups.members],
   );
   return Number(rows[0]?.n ?? 0);
 }

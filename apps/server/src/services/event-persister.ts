@@ -184,9 +184,9 @@ export class EventPersister {
     // Without a hook, concurrent messages to other rooms share one statement (group commit).
     const { outcome, relayed } = hook
       ? await this.ctx.db.transaction(async (tx) => {
-          const [stored] = await insertMessagesIfRoomsAt(tx, [message]);
-          if (stored!.kind === "stored") await hook(tx, snap, { eventId, roomId, streamPosition: stored!.position, pdu });
-          return { outcome: stored!, relayed: false };
+          const stored = (await insertMessagesIfRoomsAt(tx, [message]))[0]!;
+          if (stored.kind === "stored") await hook(tx, snap, { eventId, roomId, streamPosition: stored.position, pdu });
+          return { outcome: stored, relayed: false };
         })
       : await this.#batcher.submit(message);
     if (outcome.kind === "duplicate") return outcome.existing;
