@@ -99,6 +99,35 @@ describe.each(testBackends())("rooms on $name", (backend) => {
     expect(event.unsigned.redacted_because.event_id).toBe(redaction.event_id);
   });
 
+  it("scopes transaction IDs to the device and the request path (room, event type, redaction target)", async () => {
+    // Its own user: logging in again with the device ID replaces the device's earlier token.
+    const dana = await register(t, "dana");
+    const rooms: string[] = [];
+    for (let i = 0; i < 2; i++) rooms.push((await call(t, dana, "POST", "/_matrix/client/v3/createRoom", {})).room_id);
+    const put = (roomId: string, type: string, body: string, as = dana) => call(t, as, "PUT", roomPath(roomId, `/send/${type}/abc`), { msgtype: "m.text", body });
+    const first = (await put(rooms[0]!, "m.room.message", "first")).event_id;
+    // Same path, other content: the retransmission's answer.
+    expect((await put(rooms[0]!, "m.room.message", "second")).event_id).toBe(first);
+    // Another room, another event type: other paths, new events.
+    const otherRoom = (await put(rooms[1]!, "m.room.message", "first")).event_id;
+    const otherType = (await put(rooms[0]!, "org.example.custom", "first")).event_id;
+    expect(new Set([first, otherRoom, otherType]).size).toBe(3);
+    // A second login on the same device shares the device's transactions.
+    const login = await call(t, undefined, "POST", "/_matrix/client/v3/login", {
+      type: "m.login.password", identifier: { type: "m.id.user", user: dana.userId }, password: "pw-dana-long-enough", device_id: dana.deviceId,
+    });
+    expect(login.device_id).toBe(dana.deviceId);
+    const again = { ...dana, token: login.access_token };
+    expect((await put(rooms[0]!, "m.room.message", "first", again)).event_id).toBe(first);
+    // Redactions: one path per target event.
+    const redact = (target: string) => call(t, again, "PUT", roomPath(rooms[0]!, `/redact/${encodeURIComponent(target)}/abc`), {});
+    const r1 = (await redact(first)).event_id;
+    expect((await redact(first)).event_id).toBe(r1);
+    expect((await redact(otherType)).event_id).not.toBe(r1);
+    const events = await call(t, again, "GET", roomPath(rooms[0]!, "/messages?dir=b&limit=20"));
+    expect(events.chunk.filter((e: { type: string }) => e.type === "m.room.redaction")).toHaveLength(2);
+  });
+
   it("keeps the DAG linear under concurrent sends into one room", async () => {
     const { room_id: roomId } = await call(t, alice, "POST", "/_matrix/client/v3/createRoom", { preset: "public_chat" });
     await call(t, bob, "POST", roomPath(roomId, "/join"), {});

@@ -49,6 +49,8 @@ export interface NewEvent {
   threadId: string | null;
   containsUrl: boolean;
   txnDevice: string | null;
+  /** The endpoint a transaction ID is scoped to besides the room: `send/{type}` or `redact/{eventId}`. */
+  txnScope: string | null;
   txnId: string | null;
   prevEvents: readonly string[];
   authEvents: readonly string[];
@@ -69,8 +71,8 @@ export async function insertEvent(tx: Queryable, e: NewEvent): Promise<void> {
   await tx.query(
     `WITH ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING event_id
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$22) RETURNING event_id
      ), pe AS (
        INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($20::text[]) ON CONFLICT DO NOTHING
      )
@@ -78,7 +80,7 @@ export async function insertEvent(tx: Queryable, e: NewEvent): Promise<void> {
     [
       e.eventId, e.roomId, e.streamPosition, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
       e.unsigned === null ? null : JSON.stringify(e.unsigned), e.outlier ?? false, e.stateGroupBefore, e.stateGroupAfter,
-      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents,
+      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, e.txnScope,
     ],
   );
 }
@@ -97,11 +99,20 @@ export async function getEventById(db: Queryable, eventId: string): Promise<Stor
   return (await getEventsById(db, [eventId])).get(eventId);
 }
 
-/** The event a device already sent with this transaction ID, if any. */
-export async function eventIdForTransaction(db: Queryable, sender: string, device: string, txnId: string): Promise<string | undefined> {
+/** Where a transaction ID is unique: one device, one endpoint (room and `send/{type}` or `redact/{eventId}`). */
+export interface TransactionKey {
+  readonly sender: string;
+  readonly device: string;
+  readonly roomId: string;
+  readonly scope: string;
+  readonly txnId: string;
+}
+
+/** The event a device already sent with this transaction ID to this endpoint, if any. */
+export async function eventIdForTransaction(db: Queryable, key: TransactionKey): Promise<string | undefined> {
   const { rows } = await db.query<{ event_id: string }>(
-    "SELECT event_id FROM events WHERE sender = $1 AND txn_device = $2 AND txn_id = $3",
-    [sender, device, txnId],
+    "SELECT event_id FROM events WHERE sender = $1 AND txn_device = $2 AND room_id = $3 AND txn_scope = $4 AND txn_id = $5",
+    [key.sender, key.device, key.roomId, key.scope, key.txnId],
   );
   return rows[0]?.event_id;
 }
@@ -291,8 +302,8 @@ export async function insertEventAtNextPosition(
     `WITH pos AS (UPDATE weft_stream SET position = position + 1 RETURNING position),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
-       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17 FROM pos
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
+       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17, $21 FROM pos
        RETURNING event_id
      ),
      pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($18::text[]) ON CONFLICT DO NOTHING),
@@ -309,7 +320,7 @@ export async function insertEventAtNextPosition(
     [
       e.eventId, e.roomId, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
       e.unsigned === null ? null : JSON.stringify(e.unsigned), e.stateGroupBefore, e.stateGroupAfter,
-      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, summary.bump,
+      e.relatesTo, e.relType, e.threadId, e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, summary.bump, e.txnScope,
     ],
   );
   return Number(rows[0]!.position);

@@ -4,7 +4,7 @@ export { migrate } from "./migrate.js";
 export { MIGRATIONS } from "./migrations/index.js";
 export type { Migration } from "./migrations/index.js";
 export { allocateStreamPosition, currentStreamPosition } from "./stream.js";
-export { insertEvent, getEventsById, getEventById, eventIdForTransaction, markRedacted, appendEventFilter, roomEvents, relatedEvents, threadRoots, authChainIds, insertEventAtNextPosition } from "./events.js";
+export { insertEvent, getEventsById, getEventById, eventIdForTransaction, type TransactionKey, markRedacted, appendEventFilter, roomEvents, relatedEvents, threadRoots, authChainIds, insertEventAtNextPosition } from "./events.js";
 export { insertMessagesIfRoomsAt } from "./message-batch.js";
 export type { OptimisticMessage, OptimisticOutcome, PushInStatement } from "./message-batch.js";
 export type { StoredEvent, NewEvent, EventFilterSql, RoomEventsQuery } from "./events.js";

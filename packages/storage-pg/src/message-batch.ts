@@ -99,13 +99,14 @@ export async function insertMessagesIfRoomsAt(
   const { rows } = await db.query<{ n: number; position: number | null; existing: string | null; queued: number }>(
     `WITH inp AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[],
-         $9::text[], $10::text[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::bool[], $16::bigint[], $17::bigint[], $18::text[], $19::bigint[])
+         $9::text[], $10::text[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::bool[], $16::bigint[], $17::bigint[], $18::text[], $19::bigint[], $30::text[])
          WITH ORDINALITY AS i(event_id, room_id, type, sender, depth, ts, json, state_group,
-           relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, bump, expected, epoch, push_thread, push_ts, n)
+           relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, bump, expected, epoch, push_thread, push_ts, txn_scope, n)
      ),
      dup AS (
        SELECT n, existing AS event_id FROM (
-         SELECT i.n, (SELECT e.event_id FROM events e WHERE e.sender = i.sender AND e.txn_device = i.txn_device AND e.txn_id = i.txn_id) AS existing
+         SELECT i.n, (SELECT e.event_id FROM events e
+           WHERE e.sender = i.sender AND e.txn_device = i.txn_device AND e.room_id = i.room_id AND e.txn_scope = i.txn_scope AND e.txn_id = i.txn_id) AS existing
          FROM inp i WHERE i.txn_id IS NOT NULL
        ) d WHERE existing IS NOT NULL
      ),
@@ -126,9 +127,9 @@ export async function insertMessagesIfRoomsAt(
      ),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
        SELECT event_id, room_id, position, type, NULL, sender, depth, ts, json, NULL, false, state_group, state_group,
-         relates_to, rel_type, thread_id, contains_url, txn_device, txn_id FROM ok
+         relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope FROM ok
      ),
      prev AS (SELECT * FROM unnest($20::int[], $21::text[]) AS p(n, id)),
      pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ok.event_id, prev.id FROM ok JOIN prev ON prev.n = ok.n ON CONFLICT DO NOTHING),
@@ -159,7 +160,7 @@ export async function insertMessagesIfRoomsAt(
       messages.map((m) => m.bump), messages.map((m) => m.expectedPosition), messages.map((m) => m.push?.rulesEpoch ?? null),
       messages.map((m) => m.push?.threadId ?? null), messages.map((m) => m.push?.ts ?? 0),
       prevOwner, prevIds, authOwner, authIds, push.owners, push.highlights, push.members, push.actions,
-      notify?.channel ?? null, notify?.payload ?? null,
+      notify?.channel ?? null, notify?.payload ?? null, e.map((x) => x.txnScope),
     ],
   );
   return rows.map((row): OptimisticOutcome => {
@@ -182,7 +183,7 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
   const groups = notificationBatchParams([push?.groups ?? []]);
   const notifications = notificationBatchSql({ stored: "one", rooms: "ARRAY[$2]", owners: "$27", highlights: "$24", members: "$25", actions: "$22" });
   const { rows } = await db.query<{ position: number | null; existing: string | null; queued: number | null }>(
-    `WITH dup AS (SELECT event_id FROM events WHERE $14::text IS NOT NULL AND sender = $4 AND txn_device = $13 AND txn_id = $14),
+    `WITH dup AS (SELECT event_id FROM events WHERE $14::text IS NOT NULL AND sender = $4 AND txn_device = $13 AND room_id = $2 AND txn_scope = $28 AND txn_id = $14),
      lk AS (
        SELECT room_id FROM room_summaries WHERE room_id = $2 AND stream_position = $18::bigint AND NOT EXISTS (SELECT 1 FROM dup)
          AND ($20::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM push_rules WHERE stream_position > $20::bigint))
@@ -191,8 +192,8 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
      pos AS (UPDATE weft_stream SET position = position + 1 WHERE EXISTS (SELECT 1 FROM lk) RETURNING position),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id)
-       SELECT $1, $2, pos.position, $3, NULL, $4, $5, $6, $7, NULL, false, $8::bigint, $8::bigint, $9, $10, $11, $12, $13, $14 FROM pos
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
+       SELECT $1, $2, pos.position, $3, NULL, $4, $5, $6, $7, NULL, false, $8::bigint, $8::bigint, $9, $10, $11, $12, $13, $14, $28 FROM pos
        RETURNING event_id
      ),
      pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ev.event_id, p FROM ev, unnest($15::text[]) AS p ON CONFLICT DO NOTHING),
@@ -213,7 +214,7 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
       e.eventId, e.roomId, e.type, e.sender, e.depth, e.originServerTs, e.json, e.stateGroup, e.relatesTo, e.relType, e.threadId,
       e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, m.bump, m.expectedPosition, notify?.channel ?? null,
       push?.rulesEpoch ?? null, push?.threadId ?? null, groups.actions, push?.ts ?? 0, groups.highlights, groups.members, notify?.payload ?? null,
-      groups.owners,
+      groups.owners, e.txnScope,
     ],
   );
   const row = rows[0];

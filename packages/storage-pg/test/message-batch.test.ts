@@ -39,6 +39,7 @@ function message(r: { roomId: string; root: string; at: number }, id: string, ex
       containsUrl: false,
       txnDevice: "DEV",
       txnId: `txn-${id}`,
+      txnScope: "send/m.room.message",
       prevEvents: [r.root],
       authEvents: ["$create", "$member"],
     },
@@ -96,6 +97,23 @@ describe.each(testBackends())("batched message sends on $name", (backend) => {
     expect(rows).toEqual([]);
     expect(await forwardExtremities(db, a.roomId)).toEqual([a.root]);
     expect(await forwardExtremities(db, c.roomId)).toEqual(["$earlier"]);
+  });
+
+  it("scopes a transaction ID to its room and endpoint: the same ID elsewhere is a new message", async () => {
+    const [a, b] = [await room(db), await room(db)];
+    const [first] = await insertMessagesIfRoomsAt(db, [message(a, "$first")]);
+    expect(first!.kind).toBe("stored");
+    const reuse = (r: typeof a, id: string, scope = "send/m.room.message") => message(r, id, { event: { ...message(r, id).event, txnId: "txn-$first", txnScope: scope } });
+    // Lone statement: another room, then another event type in the same room.
+    expect((await insertMessagesIfRoomsAt(db, [reuse(b, "$otherRoom")]))[0]!.kind).toBe("stored");
+    const atA = (first as { position: number }).position;
+    expect((await insertMessagesIfRoomsAt(db, [reuse({ ...a, at: atA, root: "$first" }, "$otherType", "send/m.reaction")]))[0]!.kind).toBe("stored");
+    // Batch statement: one new room and one repeat of the original endpoint (a repeat is
+    // answered before the room's position is looked at).
+    const c = await room(db);
+    const outcomes = await insertMessagesIfRoomsAt(db, [reuse(c, "$batched"), reuse(a, "$repeat")]);
+    expect(outcomes[0]!.kind).toBe("stored");
+    expect(outcomes[1]).toEqual({ kind: "duplicate", existing: "$first" });
   });
 
   it("records each message's notification groups and queues deliveries for HTTP pushers", async () => {

@@ -43,7 +43,7 @@ describe.each(testBackends())("rooms storage on $name", (backend) => {
   });
 
   it("walks auth chains recursively", async () => {
-    const base = { roomId: "!a:example.com", streamPosition: null, type: "m.room.message", stateKey: null, sender: "@alice:example.com", depth: 1, originServerTs: 0, json: "{}", unsigned: null, stateGroupBefore: null, stateGroupAfter: null, relatesTo: null, relType: null, threadId: null, containsUrl: false, txnDevice: null, txnId: null, prevEvents: [] };
+    const base = { roomId: "!a:example.com", streamPosition: null, type: "m.room.message", stateKey: null, sender: "@alice:example.com", depth: 1, originServerTs: 0, json: "{}", unsigned: null, stateGroupBefore: null, stateGroupAfter: null, relatesTo: null, relType: null, threadId: null, containsUrl: false, txnDevice: null, txnScope: null, txnId: null, prevEvents: [] };
     await db.transaction(async (tx) => {
       await insertEvent(tx, { ...base, eventId: "$create", authEvents: [] });
       await insertEvent(tx, { ...base, eventId: "$join", authEvents: ["$create"] });

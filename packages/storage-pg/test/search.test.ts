@@ -21,7 +21,7 @@ describe.each(testBackends())("search storage on $name", (backend) => {
       await insertEvent(tx, {
         eventId, roomId, streamPosition: position, type, stateKey: type === "m.room.message" ? null : "", sender: "@alice:example.com", depth: n,
         originServerTs: n, json, unsigned: null, stateGroupBefore: null, stateGroupAfter: null, relatesTo: null, relType: null,
-        threadId: null, containsUrl: false, txnDevice: null, txnId: null, prevEvents: [], authEvents: [],
+        threadId: null, containsUrl: false, txnDevice: null, txnScope: null, txnId: null, prevEvents: [], authEvents: [],
       });
     });
     return eventId;

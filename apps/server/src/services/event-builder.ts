@@ -23,8 +23,11 @@ export interface EventDraft {
   readonly stateKey?: string | undefined;
   /** Redactions before room version 11 carry `redacts` at the top level. */
   readonly redacts?: string | undefined;
-  /** Transaction ID idempotency: the sending device and its txn ID. */
-  readonly txn?: { readonly device: string; readonly txnId: string } | undefined;
+  /**
+   * Transaction ID idempotency: the sending device, its txn ID and the
+   * endpoint the ID is scoped to besides the room (`send/{type}`, `redact/{eventId}`).
+   */
+  readonly txn?: { readonly device: string; readonly txnId: string; readonly scope: string } | undefined;
 }
 
 /** A built, signed event. */

@@ -57,7 +57,7 @@ export class MessageBatcher {
           this.#settle(batch, await this.#store(batch));
         } catch (error) {
           if (batch.length === 1) batch[0]!.reject(error);
-          // One bad message (a transaction ID reused across rooms in one batch, say)
+          // One bad message (a value the database refuses, say)
           // must not fail the others: each goes again alone.
           else for (const one of batch) await this.#store([one]).then((r) => this.#settle([one], r), one.reject);
         }

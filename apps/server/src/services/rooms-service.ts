@@ -240,14 +240,14 @@ export class RoomsService {
     await this.#requireKnownRoomForWrite(roomId);
     try {
       // Idempotency: the fast path answers a repeated transaction in the same round trip; the
-      // locked path hits the unique (sender, device, txn) index and is answered below.
-      const sent = await this.persister.sendMessage(roomId, { type, sender: requester.userId, content, txn: { device: requester.deviceId, txnId } });
+      // locked path hits the unique (sender, device, room, endpoint, txn) index and is answered below.
+      const sent = await this.persister.sendMessage(roomId, { type, sender: requester.userId, content, txn: { device: requester.deviceId, txnId, scope: `send/${type}` } });
       return sent.eventId;
     } catch (error) {
       // A concurrent retry of the same transaction won the unique index, or the retry comes
       // after the sender lost the right to send: answer with the earlier event either way.
       if (isUniqueViolation(error) || (error as { errcode?: string }).errcode === "M_FORBIDDEN") {
-        const again = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
+        const again = await eventIdForTransaction(this.ctx.db, { sender: requester.userId, device: requester.deviceId, roomId, scope: `send/${type}`, txnId });
         if (again) return again;
       }
       throw error;
@@ -265,7 +265,8 @@ export class RoomsService {
 
   /** Redacts an event (the original sender, or someone with the `redact` power level). */
   async redact(requester: Requester, roomId: string, eventId: string, txnId: string, reason: string | undefined): Promise<string> {
-    const existing = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
+    const txnKey = { sender: requester.userId, device: requester.deviceId, roomId, scope: `redact/${eventId}`, txnId };
+    const existing = await eventIdForTransaction(this.ctx.db, txnKey);
     if (existing) return existing;
     const version = await this.#requireKnownRoomForWrite(roomId);
     const target = await getEventById(this.ctx.db, eventId);
@@ -278,13 +279,13 @@ export class RoomsService {
             throw new MatrixError("M_FORBIDDEN", "insufficient power to redact other users' events");
           }
         }
-        return [{ type: "m.room.redaction", sender: requester.userId, content, redacts: eventId, txn: { device: requester.deviceId, txnId } }];
+        return [{ type: "m.room.redaction", sender: requester.userId, content, redacts: eventId, txn: { device: requester.deviceId, txnId, scope: txnKey.scope } }];
       });
       return event!.eventId;
     } catch (error) {
-      // A concurrent retry of the same transaction won the unique (sender, device, txn) index.
+      // A concurrent retry of the same transaction won the unique transaction index.
       if (isUniqueViolation(error, ["events_txn"])) {
-        const again = await eventIdForTransaction(this.ctx.db, requester.userId, requester.deviceId, txnId);
+        const again = await eventIdForTransaction(this.ctx.db, txnKey);
         if (again) return again;
       }
       throw error;
