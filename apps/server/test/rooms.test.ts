@@ -2,6 +2,7 @@
 // redaction, and their error paths (https://spec.matrix.org/v1.19/client-server-api/#rooms).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forwardExtremities } from "@weft/storage-pg";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 import { call, register, roomPath, sendText, type RoomTestUser } from "./support/room-helpers.js";
 
@@ -133,8 +134,7 @@ describe.each(testBackends())("rooms on $name", (backend) => {
     await call(t, bob, "POST", roomPath(roomId, "/join"), {});
     await Promise.all(Array.from({ length: 20 }, (_, i) => sendText(t, i % 2 ? alice : bob, roomId, `c${i}`)));
     const db = t.server.db;
-    const extremities = await db.query("SELECT event_id FROM room_forward_extremities WHERE room_id = $1", [roomId]);
-    expect(extremities.rows).toHaveLength(1);
+    expect(await forwardExtremities(db, roomId)).toHaveLength(1);
     const { rows } = await db.query<{ json: string; stream_position: number }>("SELECT json, stream_position FROM events WHERE room_id = $1 ORDER BY stream_position", [roomId]);
     const events = rows.map((r) => JSON.parse(r.json) as { depth: number; prev_events: string[] });
     for (let i = 1; i < events.length; i++) {

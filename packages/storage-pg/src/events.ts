@@ -308,10 +308,9 @@ export async function insertEventAtNextPosition(
      ),
      pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($18::text[]) ON CONFLICT DO NOTHING),
      ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT $1, unnest($19::text[]) ON CONFLICT DO NOTHING),
-     fd AS (DELETE FROM room_forward_extremities WHERE room_id = $2 AND event_id = ANY($18::text[])),
-     fi AS (INSERT INTO room_forward_extremities (room_id, event_id) VALUES ($2, $1)),
      sm AS (
        UPDATE room_summaries SET stream_position = pos.position,
+         forward_extremities = array_append(ARRAY(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($18::text[])), $1),
          bump_stamp = CASE WHEN $20::boolean THEN pos.position ELSE bump_stamp END,
          max_depth = GREATEST(max_depth, $6::bigint), state_group = COALESCE($11::bigint, state_group)
        FROM pos WHERE room_id = $2

@@ -10,7 +10,7 @@ export type { OptimisticMessage, OptimisticOutcome, PushInStatement } from "./me
 export type { StoredEvent, NewEvent, EventFilterSql, RoomEventsQuery } from "./events.js";
 export { MAX_STATE_GROUP_CHAIN, stateKeyOf, splitStateKey, createStateGroup, stateGroupIds, stateGroupAtPosition } from "./state-groups.js";
 export type { StateIds } from "./state-groups.js";
-export { insertRoom, lockRoomSummary, getRoomSummary, getRoomSummaries, patchRoomSummary, getRoomVersion, currentStateRows, currentStateEvents, setCurrentState, forwardExtremities, advanceForwardExtremities, upsertMembership, membershipsOfUser, membershipOf, roomMembers, forgetRoom, shareRoom } from "./rooms.js";
+export { insertRoom, lockRoomSummary, getRoomSummary, getRoomSummaries, patchRoomSummary, getRoomVersion, currentStateRows, currentStateEvents, setCurrentState, forwardExtremities, upsertMembership, membershipsOfUser, membershipOf, roomMembers, forgetRoom, shareRoom } from "./rooms.js";
 export type { RoomSummary, MembershipRow, SummaryPatch } from "./rooms.js";
 export { createAlias, getAlias, deleteAlias, aliasesOfRoom, setRoomPublic, isRoomPublic, publicRooms, searchUserDirectory } from "./directory.js";
 export { putReceipt, receiptsSince, latestReceiptPosition, countUnread, unreadCount } from "./receipts.js";

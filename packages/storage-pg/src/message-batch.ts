@@ -137,13 +137,10 @@ export async function insertMessagesIfRoomsAt(
        INSERT INTO event_auth_edges (event_id, auth_event_id)
        SELECT ok.event_id, a.id FROM ok JOIN unnest($22::int[], $23::text[]) AS a(n, id) ON a.n = ok.n ON CONFLICT DO NOTHING
      ),
-     fd AS (
-       DELETE FROM room_forward_extremities f USING ok, prev
-       WHERE f.room_id = ANY($2::text[]) AND f.event_id = ANY($21::text[]) AND prev.n = ok.n AND f.room_id = ok.room_id AND f.event_id = prev.id
-     ),
-     fi AS (INSERT INTO room_forward_extremities (room_id, event_id) SELECT room_id, event_id FROM ok),
      sm AS (
        UPDATE room_summaries s SET stream_position = ok.position,
+         forward_extremities = array_append(
+           ARRAY(SELECT x FROM unnest(s.forward_extremities) AS x WHERE NOT EXISTS (SELECT 1 FROM prev WHERE prev.n = ok.n AND prev.id = x)), ok.event_id),
          bump_stamp = CASE WHEN ok.bump THEN ok.position ELSE s.bump_stamp END,
          max_depth = GREATEST(s.max_depth, ok.depth)
        FROM ok WHERE s.room_id = ANY($2::text[]) AND s.room_id = ok.room_id
@@ -198,10 +195,9 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
      ),
      pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ev.event_id, p FROM ev, unnest($15::text[]) AS p ON CONFLICT DO NOTHING),
      ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT ev.event_id, a FROM ev, unnest($16::text[]) AS a ON CONFLICT DO NOTHING),
-     fd AS (DELETE FROM room_forward_extremities WHERE room_id = $2 AND event_id = ANY($15::text[]) AND EXISTS (SELECT 1 FROM ev)),
-     fi AS (INSERT INTO room_forward_extremities (room_id, event_id) SELECT $2, ev.event_id FROM ev),
      sm AS (
        UPDATE room_summaries SET stream_position = pos.position,
+         forward_extremities = array_append(ARRAY(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($15::text[])), $1),
          bump_stamp = CASE WHEN $17::boolean THEN pos.position ELSE bump_stamp END,
          max_depth = GREATEST(max_depth, $5::bigint)
        FROM pos WHERE room_id = $2

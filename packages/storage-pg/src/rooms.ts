@@ -26,6 +26,8 @@ export interface RoomSummary {
   tombstone_successor: string | null;
   joined_count: number;
   invited_count: number;
+  /** The DAG's current leaves: the events with no children yet (the next event's prev_events). */
+  forward_extremities: string[];
 }
 
 /** A user's membership in a room. */
@@ -145,17 +147,8 @@ export async function setCurrentState(
 
 /** The room's forward extremities. */
 export async function forwardExtremities(db: Queryable, roomId: string): Promise<string[]> {
-  const { rows } = await db.query<{ event_id: string }>("SELECT event_id FROM room_forward_extremities WHERE room_id = $1", [roomId]);
-  return rows.map((r) => r.event_id);
-}
-
-/** Replaces the extremities `prevEvents` with `eventId`. */
-export async function advanceForwardExtremities(tx: Queryable, roomId: string, eventId: string, prevEvents: readonly string[]): Promise<void> {
-  await tx.query(
-    `WITH d AS (DELETE FROM room_forward_extremities WHERE room_id = $1 AND event_id = ANY($3::text[]))
-     INSERT INTO room_forward_extremities (room_id, event_id) VALUES ($1, $2)`,
-    [roomId, eventId, prevEvents],
-  );
+  const { rows } = await db.query<{ forward_extremities: string[] }>("SELECT forward_extremities FROM room_summaries WHERE room_id = $1", [roomId]);
+  return rows[0]?.forward_extremities ?? [];
 }
 
 /** Records a user's membership at a stream position. */

@@ -8,12 +8,16 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { connectPostgres, openPglite, type Database } from "./database.js";
 import { migrate } from "./migrate.js";
+import { MIGRATIONS, type Migration } from "./migrations/index.js";
 
 /** A backend tests can run against. */
 export interface TestBackend {
   readonly name: "pglite" | "postgres";
-  /** Opens a new empty, migrated database; `close()` drops it. */
-  open(): Promise<Database>;
+  /**
+   * Opens a new empty database migrated with `migrations` (all of them by
+   * default; fewer to test an upgrade); `close()` drops it.
+   */
+  open(migrations?: readonly Migration[]): Promise<Database>;
 }
 
 /** The backends available in this environment. */
@@ -21,9 +25,9 @@ export function testBackends(env: NodeJS.ProcessEnv = process.env): TestBackend[
   const backends: TestBackend[] = [
     {
       name: "pglite",
-      async open() {
+      async open(migrations = MIGRATIONS) {
         const db = await openPglite();
-        await migrate(db);
+        await migrate(db, migrations);
         return db;
       },
     },
@@ -32,7 +36,7 @@ export function testBackends(env: NodeJS.ProcessEnv = process.env): TestBackend[
   if (adminUrl) {
     backends.push({
       name: "postgres",
-      async open() {
+      async open(migrations = MIGRATIONS) {
         const name = `weft_test_${randomBytes(6).toString("hex")}`;
         const admin = new pg.Client({ connectionString: adminUrl });
         await admin.connect();
@@ -41,7 +45,7 @@ export function testBackends(env: NodeJS.ProcessEnv = process.env): TestBackend[
         const url = new URL(adminUrl);
         url.pathname = `/${name}`;
         const db = await connectPostgres({ url: url.toString() });
-        await migrate(db);
+        await migrate(db, migrations);
         const close = db.close.bind(db);
         return {
           ...db,

@@ -17,7 +17,7 @@ async function room(db: Database): Promise<{ roomId: string; root: string; at: n
   const root = `$root-${counter}`;
   await db.transaction(async (tx) => {
     await insertRoom(tx, { roomId, roomVersion: "12", creator: "@alice:example.com", createdTs: 0 });
-    await tx.query("INSERT INTO room_forward_extremities (room_id, event_id) VALUES ($1, $2)", [roomId, root]);
+    await tx.query("UPDATE room_summaries SET forward_extremities = ARRAY[$2] WHERE room_id = $1", [roomId, root]);
   });
   return { roomId, root, at: 0 };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { testBackends } from "@weft/storage-pg/testing";
-import { migrate, MIGRATIONS, type Database } from "@weft/storage-pg";
+import { forwardExtremities, migrate, MIGRATIONS, type Database } from "@weft/storage-pg";
 
 describe.each(testBackends())("migrations on $name", (backend) => {
   let db: Database | undefined;
@@ -14,6 +14,30 @@ describe.each(testBackends())("migrations on $name", (backend) => {
     const rows = await db.query<{ id: string }>("SELECT id FROM weft_schema_migrations ORDER BY id");
     expect(rows.rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id).sort());
     expect(await migrate(db)).toEqual([]);
+  });
+
+  it("upgrades a 0005 database: extremities move into the summary rows, sent transactions get their scope", async () => {
+    db = await backend.open(MIGRATIONS.filter((m) => m.id < "0006"));
+    await db.query("INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES ('!a:x', '12', '@a:x', 0), ('!b:x', '12', '@a:x', 0)");
+    await db.query("INSERT INTO room_summaries (room_id, room_version, stream_position, bump_stamp) VALUES ('!a:x', '12', 2, 2), ('!b:x', '12', 0, 0)");
+    await db.query("INSERT INTO room_forward_extremities (room_id, event_id) VALUES ('!a:x', '$m2'), ('!a:x', '$m1')");
+    const event = (id: string, type: string, json: object) =>
+      db!.query(
+        "INSERT INTO events (event_id, room_id, stream_position, type, sender, depth, origin_server_ts, json, txn_device, txn_id) VALUES ($1, '!a:x', NULL, $2, '@a:x', 1, 0, $3, 'DEV', $1)",
+        [id, type, JSON.stringify(json)],
+      );
+    await event("$m1", "m.room.message", { content: { body: "hi" } });
+    await event("$r1", "m.room.redaction", { redacts: "$m1", content: {} });
+    await event("$r2", "m.room.redaction", { content: { redacts: "$m1" } });
+    expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.id).filter((id) => id >= "0006").sort());
+    expect(await forwardExtremities(db, "!a:x")).toEqual(["$m1", "$m2"]);
+    expect(await forwardExtremities(db, "!b:x")).toEqual([]);
+    const { rows } = await db.query<{ event_id: string; txn_scope: string }>("SELECT event_id, txn_scope FROM events ORDER BY event_id");
+    expect(rows).toEqual([
+      { event_id: "$m1", txn_scope: "send/m.room.message" },
+      { event_id: "$r1", txn_scope: "redact/$m1" },
+      { event_id: "$r2", txn_scope: "redact/$m1" },
+    ]);
   });
 
   it("rolls a failed transaction back completely", async () => {

@@ -7,7 +7,7 @@
 
 import { StateMap } from "@weft/event-auth";
 import type { Pdu } from "@weft/common";
-import { currentStateEvents, forwardExtremities, getEventsById, stateKeyOf, type Queryable, type RoomSummary } from "@weft/storage-pg";
+import { currentStateEvents, getEventsById, stateKeyOf, type Queryable, type RoomSummary } from "@weft/storage-pg";
 
 /** A forward extremity with what v1–2 references need. */
 export interface Extremity {
@@ -70,7 +70,8 @@ export class RoomStateCache {
 }
 
 async function loadSnapshot(tx: Queryable, summary: RoomSummary): Promise<RoomSnapshot> {
-  const [rows, extremityIds] = [await currentStateEvents(tx, summary.room_id), await forwardExtremities(tx, summary.room_id)];
+  const rows = await currentStateEvents(tx, summary.room_id);
+  const extremityIds = summary.forward_extremities;
   const state = new StateMap();
   const ids = new Map<string, string>();
   for (const row of rows) {
