@@ -4,9 +4,9 @@
 // https://spec.matrix.org/v1.19/client-server-api/#refreshing-access-tokens
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/index.js";
+import { loadConfig, startServer } from "../src/index.js";
 import { createUserFromCli } from "../src/user-cli.js";
-import { ACCESS_TOKEN_LIFETIME_MS } from "../src/services/auth-service.js";
+import { ACCESS_TOKEN_LIFETIME_MS, TOKEN_CACHE_TTL_MS } from "../src/services/auth-service.js";
 import { login, registerUser, type TestUser } from "./support/accounts-helpers.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
@@ -126,6 +126,59 @@ describe.each(testBackends())("login and tokens on $name", { timeout: 30_000 }, 
     expect(await createUserFromCli(t.server.config, { localpart: "admin", password: "x", admin: false }, io)).toBe(1);
     expect(lines.at(-1)).toMatch(/^M_USER_IN_USE/);
     expect(await createUserFromCli(loadConfig({ env: {}, overrides: {} }), { localpart: "Bad Name", password: "x", admin: false }, io)).toBe(1);
+  });
+});
+
+// Two server processes on one PostgreSQL: a token one process has cached stops
+// working there as soon as the other revokes it (the revocation is relayed),
+// not only when the cache entry ages out.
+describe.each(testBackends().filter((b) => b.name === "postgres"))("token revocation across processes on $name", { timeout: 30_000 }, (backend) => {
+  let t: TestServer;
+  let second: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+    const url = new URL(process.env.WEFT_TEST_DATABASE_URL!);
+    url.pathname = `/${t.server.db.description.split("/").pop()!}`;
+    second = await startServer(
+      loadConfig({
+        env: {},
+        overrides: { server_name: "localhost", listen: "127.0.0.1:0", data_dir: t.server.config.data_dir, log_level: "silent", rate_limits: "off", registration: "open", database_url: url.toString() },
+      }),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await second?.close(1000);
+    await t?.close();
+  }, 60_000);
+
+  const whoamiOn = (url: string, token: string) => fetch(url + WHOAMI, { headers: { authorization: `Bearer ${token}` } });
+  /** Has the second process resolve `token` twice (a token's first use is never cached: it revokes what it replaced). */
+  async function cachedBySecond(token: string): Promise<void> {
+    for (let i = 0; i < 2; i++) expect((await whoamiOn(second.url, token)).status).toBe(200);
+  }
+
+  /** Milliseconds until `token` is refused by the second process (gives up after the cache TTL). */
+  async function refusedAfter(token: string, started: number): Promise<number> {
+    for (;;) {
+      const res = await whoamiOn(second.url, token);
+      if (res.status === 401) return performance.now() - started;
+      if (performance.now() - started > TOKEN_CACHE_TTL_MS + 1000) return Infinity;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it("forgets a token at once everywhere after logout, device deletion or deactivation elsewhere", async () => {
+    const bob = await registerUser(t, "bob", { password: "builder-password" });
+    await cachedBySecond(bob.accessToken);
+    let started = performance.now();
+    expect((await t.request("POST", "/_matrix/client/v3/logout", { token: bob.accessToken, body: {} })).status).toBe(200);
+    expect(await refusedAfter(bob.accessToken, started)).toBeLessThan(TOKEN_CACHE_TTL_MS / 2);
+    // Logout-all revokes every device of the user.
+    const again = await login(t, "bob", "builder-password");
+    await cachedBySecond(again.body.access_token);
+    started = performance.now();
+    expect((await t.request("POST", "/_matrix/client/v3/logout/all", { token: again.body.access_token, body: {} })).status).toBe(200);
+    expect(await refusedAfter(again.body.access_token, started)).toBeLessThan(TOKEN_CACHE_TTL_MS / 2);
   });
 });
 

@@ -46,6 +46,7 @@ export function createAccountServices(ctx: ServiceContext): AccountServices {
   const uia = new Uia(ctx.db, ctx.now, verifiers);
   const devices = new DevicesService(ctx, hooks, uia);
   const auth = new AuthService(ctx, devices, hooks);
+  auth.connect(ctx.db).catch((err: unknown) => ctx.logger.warn({ err }, "token revocation relay unavailable"));
   const accounts = new AccountsService(ctx, auth, uia, hooks);
   verifiers["m.login.password"] = accounts.passwordVerifier();
   verifiers["m.login.registration_token"] = accounts.registrationTokenVerifier();

@@ -5,7 +5,7 @@
 // https://spec.matrix.org/v1.19/client-server-api/#soft-logout
 
 import { MatrixError } from "@weft/common";
-import { AccessTokensStore, AccountsStore, DevicesStore, type Queryable } from "@weft/storage-pg";
+import { AccessTokensStore, AccountsStore, DevicesStore, type Database, type Queryable } from "@weft/storage-pg";
 import type { Requester } from "../http/route.js";
 import type { AccountHooks } from "./account-hooks.js";
 import type { DevicesService } from "./devices-service.js";
@@ -21,13 +21,22 @@ const LAST_SEEN_INTERVAL_MS = 60_000;
 
 /**
  * How long a resolved access token is trusted without asking the database.
- * Revocations made by this process (logout, device deletion, password change,
- * deactivation, refresh, re-login on a device) drop the entry at once; one
- * made by ANOTHER process sharing the database (a second server process, the
- * `weft user` CLI) takes effect here within this delay. Expiry (`expires_ts`)
- * is checked on every request, cached or not.
+ * Revocations (logout, device deletion, password change, deactivation,
+ * refresh, re-login on a device) drop the entry at once in this process and,
+ * relayed on {@link TOKEN_REVOCATION_CHANNEL}, in every other server process
+ * sharing the database; this delay only bounds a relay message that was lost
+ * (a dropped LISTEN connection). Expiry (`expires_ts`) is checked on every
+ * request, cached or not.
  */
 export const TOKEN_CACHE_TTL_MS = 5_000;
+
+/** The NOTIFY channel revocations travel on between server processes. */
+export const TOKEN_REVOCATION_CHANNEL = "weft_token_revoked";
+
+interface RevocationMessage {
+  userId: string;
+  deviceIds?: string[];
+}
 
 /** Most tokens cached (least recently resolved dropped first). */
 const TOKEN_CACHE_MAX = 10_000;
@@ -78,6 +87,10 @@ export interface LoginRequest {
 export class AuthService {
   /** Resolved tokens by digest (see {@link TOKEN_CACHE_TTL_MS}). */
   readonly #tokens = new Map<string, CachedToken>();
+  /** Grows with every revocation seen: a lookup that raced one is not cached. */
+  #revocations = 0;
+  /** The shared PostgreSQL revocations are relayed through, once connected. */
+  #relay: Database | undefined;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -87,6 +100,29 @@ export class AuthService {
     // Revocations in this process take effect at once.
     hooks?.onDevicesDeleted.unshift(async (userId, deviceIds) => this.forgetTokens(userId, deviceIds));
     hooks?.onUserDeactivated.unshift(async (userId) => this.forgetTokens(userId));
+  }
+
+  /**
+   * Relays revocations through the database so that other server processes
+   * sharing it forget revoked tokens at once (PostgreSQL only; PGlite has one
+   * process). Every process, this one included, forgets again when a
+   * revocation's NOTIFY arrives: NOTIFY is delivered after commit, so a lookup
+   * that read the token just before the revoking transaction committed is
+   * forgotten too.
+   */
+  async connect(db: Database): Promise<void> {
+    if (db.kind !== "postgres" || this.#relay) return;
+    await db.listen(TOKEN_REVOCATION_CHANNEL, (payload) => {
+      try {
+        const m = JSON.parse(payload) as RevocationMessage;
+        if (typeof m.userId !== "string") return;
+        const deviceIds = Array.isArray(m.deviceIds) ? m.deviceIds.filter((d): d is string => typeof d === "string") : undefined;
+        this.#forgetHere(m.userId, deviceIds);
+      } catch {
+        // A malformed payload is not ours to act on.
+      }
+    });
+    this.#relay = db;
   }
 
   /**
@@ -105,6 +141,7 @@ export class AuthService {
       this.#touch(cached, now);
       return cached.requester;
     }
+    const generation = this.#revocations;
     const row = await new AccessTokensStore(this.ctx.db).lookupAccessToken(digest);
     if (!row || row.deactivated) {
       this.#tokens.delete(digest);
@@ -125,8 +162,11 @@ export class AuthService {
       lastSeenTs: row.last_seen_ts,
     };
     this.#tokens.delete(digest);
-    this.#tokens.set(digest, entry);
-    if (this.#tokens.size > TOKEN_CACHE_MAX) this.#tokens.delete(this.#tokens.keys().next().value!);
+    // A revocation seen while the row was on its way may be this token's: use it once, uncached.
+    if (generation === this.#revocations) {
+      this.#tokens.set(digest, entry);
+      if (this.#tokens.size > TOKEN_CACHE_MAX) this.#tokens.delete(this.#tokens.keys().next().value!);
+    }
     this.#touch(entry, now);
     return entry.requester;
   }
@@ -140,10 +180,22 @@ export class AuthService {
   }
 
   /**
-   * Drops cached tokens of `userId` (of `deviceIds` only, when given): called
-   * whenever this process revokes tokens.
+   * Drops cached tokens of `userId` (of `deviceIds` only, when given), here
+   * and in every process sharing the database: called whenever this process
+   * revokes tokens.
    */
   forgetTokens(userId: string, deviceIds?: readonly string[]): void {
+    this.#forgetHere(userId, deviceIds);
+    if (this.#relay) {
+      const message: RevocationMessage = deviceIds ? { userId, deviceIds: [...deviceIds] } : { userId };
+      void this.#relay.query("SELECT pg_notify($1, $2)", [TOKEN_REVOCATION_CHANNEL, JSON.stringify(message)]).catch((err: unknown) => {
+        this.ctx.logger.warn({ err }, "token revocation relay failed; other processes forget within the cache TTL");
+      });
+    }
+  }
+
+  #forgetHere(userId: string, deviceIds: readonly string[] | undefined): void {
+    this.#revocations++;
     for (const [digest, entry] of this.#tokens) {
       if (entry.requester.userId === userId && (!deviceIds || deviceIds.includes(entry.requester.deviceId))) this.#tokens.delete(digest);
     }
