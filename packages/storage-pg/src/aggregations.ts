@@ -24,6 +24,8 @@ const LIVE = "c.stream_position IS NOT NULL AND NOT c.soft_failed AND c.rejected
 /**
  * Child-event aggregations of `parentIds` in `roomId`, for `userId` (thread
  * participation counts the thread root's sender too, which the caller knows).
+ * Thread summaries (count, latest event) and references leave out the events
+ * of `ignoredSenders` (the users `userId` ignores).
  * Edits follow the validity rules: same sender and type as the original,
  * neither a state event, the original not itself an edit, `m.new_content`
  * present (not checkable for encrypted edits), and neither redacted; the most
@@ -35,14 +37,20 @@ const LIVE = "c.stream_position IS NOT NULL AND NOT c.soft_failed AND c.rejected
  * bundles.get("$root")?.thread?.count;
  * ```
  */
-export async function childAggregations(db: Queryable, roomId: string, parentIds: readonly string[], userId: string): Promise<Map<string, ChildAggregation>> {
+export async function childAggregations(
+  db: Queryable,
+  roomId: string,
+  parentIds: readonly string[],
+  userId: string,
+  ignoredSenders: readonly string[] = [],
+): Promise<Map<string, ChildAggregation>> {
   const out = new Map<string, ChildAggregation>();
   if (parentIds.length === 0) return out;
   const { rows } = await db.query<StoredEvent & { kind: string; parent: string; n: number | null; participated: boolean | null }>(
     `WITH th AS (
        SELECT c.thread_id AS parent, count(*)::int AS n, max(c.stream_position) AS latest, bool_or(c.sender = $3) AS participated
        FROM events c
-       WHERE c.room_id = $1 AND c.thread_id = ANY($2::text[]) AND c.rel_type = 'm.thread' AND ${LIVE}
+       WHERE c.room_id = $1 AND c.thread_id = ANY($2::text[]) AND c.rel_type = 'm.thread' AND ${LIVE} AND c.sender <> ALL($4::text[])
        GROUP BY c.thread_id
      ),
      ed AS (
@@ -61,9 +69,9 @@ export async function childAggregations(db: Queryable, roomId: string, parentIds
        FROM ed JOIN events c ON c.event_id = ed.event_id
      UNION ALL
      SELECT 'reference', c.relates_to, NULL, NULL, ${CHILD_COLUMNS}
-       FROM events c WHERE c.relates_to = ANY($2::text[]) AND c.rel_type = 'm.reference' AND c.room_id = $1 AND ${LIVE}
+       FROM events c WHERE c.relates_to = ANY($2::text[]) AND c.rel_type = 'm.reference' AND c.room_id = $1 AND ${LIVE} AND c.sender <> ALL($4::text[])
      ORDER BY stream_position`,
-    [roomId, parentIds, userId],
+    [roomId, parentIds, userId, ignoredSenders],
   );
   for (const row of rows) {
     let entry = out.get(row.parent);

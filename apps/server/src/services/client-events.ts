@@ -30,6 +30,8 @@ export interface FormatOptions {
   readonly requester?: { readonly userId: string; readonly deviceId: string } | undefined;
   /** Room versions by room ID (the formatter needs each room's redaction rules). */
   readonly roomVersion: (roomId: string) => string;
+  /** Users the requester ignores: left out of thread summaries and references. */
+  readonly ignored?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function bundleAggregations(db: Queryable, rows: readonly StoredEve
   const latestRows: StoredEvent[] = [];
   const latestOf = new Map<string, string>();
   for (const [roomId, ids] of byRoom) {
-    const aggregations = await childAggregations(db, roomId, ids, userId);
+    const aggregations = await childAggregations(db, roomId, ids, userId, [...(options.ignored ?? [])]);
     for (const [parent, agg] of aggregations) {
       const bundle: Record<string, unknown> = {};
       if (agg.replace) bundle["m.replace"] = formatEvent(agg.replace, options);

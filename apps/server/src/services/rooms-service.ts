@@ -32,6 +32,7 @@ import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 import { bundleAggregations, formatEvents, formatEvent, type ClientEvent } from "./client-events.js";
 import { filterVisibleEvents } from "./history-visibility.js";
+import { ignoredUsersOf, shownDespiteIgnores } from "./ignored-users.js";
 import type { EventDraft } from "./event-builder.js";
 import { actionPower, powerOf } from "./event-authorizer.js";
 import { EventPersister } from "./event-persister.js";
@@ -339,8 +340,11 @@ export class RoomsService {
   async serveEvents(
     requester: Requester,
     rows: readonly StoredEvent[],
-    options: { membership?: MembershipRow | undefined; aggregate?: boolean } = {},
+    options: { membership?: MembershipRow | undefined; aggregate?: boolean; ignored?: Promise<ReadonlySet<string>> } = {},
   ): Promise<{ rows: StoredEvent[]; events: ClientEvent[] }> {
+    // Read alongside the visibility checks; callers serving several pages (a /sync) pass one read for all.
+    const ignoredPromise = rows.length === 0 ? Promise.resolve(new Set<string>()) : (options.ignored ?? ignoredUsersOf(this.ctx.db, requester.userId));
+    ignoredPromise.catch(() => undefined); // awaited below
     const byRoom = new Map<string, StoredEvent[]>();
     for (const row of rows) (byRoom.get(row.room_id) ?? byRoom.set(row.room_id, []).get(row.room_id)!).push(row);
     let visible: StoredEvent[];
@@ -355,9 +359,11 @@ export class RoomsService {
       }
       visible = rows.filter((r) => keep.has(r.event_id));
     }
+    const ignored = await ignoredPromise;
+    if (ignored.size > 0) visible = visible.filter((r) => shownDespiteIgnores(r, ignored));
     const events = await this.format(visible, requester);
     if (options.aggregate) {
-      await bundleAggregations(this.ctx.db, visible, events, { now: this.ctx.now(), requester, roomVersion: this.versionOf });
+      await bundleAggregations(this.ctx.db, visible, events, { now: this.ctx.now(), requester, roomVersion: this.versionOf, ignored });
     }
     return { rows: visible, events };
   }

@@ -32,6 +32,7 @@ import { z } from "zod";
 import type { Requester } from "../http/route.js";
 import type { ServiceContext } from "./index.js";
 import { strippedEvent, type ClientEvent } from "./client-events.js";
+import { ignoredUsersOf } from "./ignored-users.js";
 import { filterSql, RoomEventFilterSchema, type RoomEventFilter } from "./messages-service.js";
 import type { RoomsService } from "./rooms-service.js";
 import type { TypingService } from "./typing-service.js";
@@ -209,6 +210,9 @@ export class SyncService {
         !(roomFilter.not_rooms ?? []).includes(m.room_id),
     );
     const joinedIds = memberships.filter((m) => m.membership === "join").map((m) => m.room_id);
+    // Read once, on first need, for every room of this response (rooms without news never ask).
+    let ignoredRead: Promise<ReadonlySet<string>> | undefined;
+    const ignored = (): Promise<ReadonlySet<string>> => (ignoredRead ??= ignoredUsersOf(this.ctx.db, userId));
     // Push (issue 8): unread notification counts of every joined room in one query.
     const accountDataPromise = news?.accountData === false ? Promise.resolve([]) : accountDataSince(this.ctx.db, userId, sincePos, pos);
     const receiptsPromise = news?.receipts === false ? Promise.resolve([]) : receiptsSince(this.ctx.db, joinedIds, sincePos, pos);
@@ -242,7 +246,7 @@ export class SyncService {
           // A room with news starts its timeline at once, alongside the receipts and
           // account data; any other room waits for those to tell whether it is in.
           const news = fullState || changed || roomChanged || typingChanged;
-          const joinedRoom = (): Promise<Record<string, unknown>> => this.#joinedRoom(requester, m, full ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true);
+          const joinedRoom = (): Promise<Record<string, unknown>> => this.#joinedRoom(requester, m, full ? undefined : sincePos, pos, roomFilter, q.useStateAfter === true, ignored());
           const early = news ? joinedRoom() : undefined;
           early?.catch(() => undefined); // awaited below
           const [accountData, receipts, pushCounts] = await sharedPromise;
@@ -273,6 +277,8 @@ export class SyncService {
           join[m.room_id] = room;
         } else if (m.membership === "invite" && changed) {
           const inviteEvent = (await getEventsById(this.ctx.db, [m.event_id])).get(m.event_id);
+          // "Servers must not send room invites from ignored users to clients."
+          if (inviteEvent && (await ignored()).has(inviteEvent.sender)) return;
           const events = [...((m.stripped_state as unknown[] | null) ?? []), ...(inviteEvent ? [strippedEvent(inviteEvent)] : [])];
           invite[m.room_id] = { invite_state: { events } };
         } else if (m.membership === "knock" && changed) {
@@ -281,7 +287,7 @@ export class SyncService {
           knock[m.room_id] = { knock_state: { events } };
         } else if ((m.membership === "leave" || m.membership === "ban") && changed && !m.forgotten) {
           if (sincePos === undefined && !roomFilter.include_leave) return;
-          leave[m.room_id] = await this.#leftRoom(requester, m, sincePos, roomFilter);
+          leave[m.room_id] = await this.#leftRoom(requester, m, sincePos, roomFilter, ignored());
         }
       }),
     );
@@ -339,6 +345,7 @@ export class SyncService {
     pos: number,
     roomFilter: NonNullable<SyncFilter["room"]>,
     useStateAfter: boolean,
+    ignored: Promise<ReadonlySet<string>>,
   ): Promise<Record<string, unknown>> {
     const timelineFilter = roomFilter.timeline;
     const limit = Math.min(timelineFilter?.limit ?? DEFAULT_TIMELINE_LIMIT, 100);
@@ -352,7 +359,7 @@ export class SyncService {
     const room: Record<string, unknown> = {};
     room.timeline = {
       // History visibility per event (fast path when joined throughout); bundled aggregations when limited (spec).
-      events: (await this.rooms.serveEvents(requester, timelineRows, { membership: m, aggregate: limited })).events,
+      events: (await this.rooms.serveEvents(requester, timelineRows, { membership: m, aggregate: limited, ignored })).events,
       limited,
       prev_batch: `s${startPos}`,
     };
@@ -372,7 +379,13 @@ export class SyncService {
     return room;
   }
 
-  async #leftRoom(requester: Requester, m: MembershipRow, sincePos: number | undefined, roomFilter: NonNullable<SyncFilter["room"]>): Promise<Record<string, unknown>> {
+  async #leftRoom(
+    requester: Requester,
+    m: MembershipRow,
+    sincePos: number | undefined,
+    roomFilter: NonNullable<SyncFilter["room"]>,
+    ignored: Promise<ReadonlySet<string>>,
+  ): Promise<Record<string, unknown>> {
     const leavePos = Number(m.stream_position);
     const limit = Math.min(roomFilter.timeline?.limit ?? DEFAULT_TIMELINE_LIMIT, 100);
     const rows = (await roomEvents(this.ctx.db, { roomId: m.room_id, after: sincePos, upTo: leavePos, direction: "backward", limit: limit + 1 })).reverse();
@@ -382,7 +395,7 @@ export class SyncService {
     const before = sincePos === undefined ? new Map<string, string>() : await this.#stateAt(m.room_id, sincePos);
     const atStart = first ? await this.#stateBefore(first) : await this.#stateAt(m.room_id, leavePos);
     return {
-      timeline: { events: (await this.rooms.serveEvents(requester, timelineRows, { membership: m, aggregate: limited })).events, limited, prev_batch: `s${first ? Number(first.stream_position) - 1 : leavePos}` },
+      timeline: { events: (await this.rooms.serveEvents(requester, timelineRows, { membership: m, aggregate: limited, ignored })).events, limited, prev_batch: `s${first ? Number(first.stream_position) - 1 : leavePos}` },
       state: { events: sincePos === undefined || limited ? await this.#stateDelta(requester, before, atStart, undefined, roomFilter.state) : [] },
       account_data: { events: [] },
     };
