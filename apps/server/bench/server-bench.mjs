@@ -111,7 +111,6 @@ async function main() {
     const bob = senders[0];
     const connections = await Promise.all(users.map(() => BenchConnection.open(url)));
     const [aliceConnection, ...senderConnections] = connections;
-    const pgPids = postgresPids();
     const perMessage = (ms, count) => `${Math.round((ms * 1000) / count)} µs`;
 
     // Warm-up (not measured): the sequential and the concurrent send paths.
@@ -122,7 +121,8 @@ async function main() {
     const warmPer = Math.ceil(WARMUP / 2 / senders.length);
     await Promise.all(senders.map(async (s, k) => { for (let i = 0; i < warmPer; i++) await send(senderConnections[k], s, warmRooms[k], `warm ${i}`); }));
 
-    // Sequential sends.
+    // Sequential sends. (PostgreSQL's processes are listed now: the warm-up opened pool connections.)
+    const pgPids = postgresPids();
     const { room_id: seqRoom } = await once(url, "POST", "/_matrix/client/v3/createRoom", { token: alice.token, body: { preset: "public_chat" } });
     for (let i = 0; i < 200; i++) await send(aliceConnection, alice, seqRoom, `warm ${i}`);
     let start = performance.now();
