@@ -4,11 +4,11 @@
 // https://spec.matrix.org/v1.19/client-server-api/#refreshing-access-tokens
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, startServer } from "../src/index.js";
+import { loadConfig, type WeftServer } from "../src/index.js";
 import { createUserFromCli } from "../src/user-cli.js";
 import { ACCESS_TOKEN_LIFETIME_MS, TOKEN_CACHE_TTL_MS } from "../src/services/auth-service.js";
 import { login, registerUser, type TestUser } from "./support/accounts-helpers.js";
-import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+import { startSecondProcess, startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 
 const WHOAMI = "/_matrix/client/v3/account/whoami";
 
@@ -134,17 +134,10 @@ describe.each(testBackends())("login and tokens on $name", { timeout: 30_000 }, 
 // not only when the cache entry ages out.
 describe.each(testBackends().filter((b) => b.name === "postgres"))("token revocation across processes on $name", { timeout: 30_000 }, (backend) => {
   let t: TestServer;
-  let second: Awaited<ReturnType<typeof startServer>>;
+  let second: WeftServer;
   beforeAll(async () => {
     t = await startTestServer(backend);
-    const url = new URL(process.env.WEFT_TEST_DATABASE_URL!);
-    url.pathname = `/${t.server.db.description.split("/").pop()!}`;
-    second = await startServer(
-      loadConfig({
-        env: {},
-        overrides: { server_name: "localhost", listen: "127.0.0.1:0", data_dir: t.server.config.data_dir, log_level: "silent", rate_limits: "off", registration: "open", database_url: url.toString() },
-      }),
-    );
+    second = await startSecondProcess(t);
   }, 120_000);
   afterAll(async () => {
     await second?.close(1000);

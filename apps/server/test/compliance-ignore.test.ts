@@ -67,11 +67,10 @@ describe.each(testBackends())("ignoring users on $name", (backend) => {
 
   it("does not send invites from ignored users, and un-ignoring restores what they send next", async () => {
     const since = (await call(t, alice, "GET", `${SYNC}?timeout=0`)).next_batch;
-    const fromBob = (await call(t, bob, "POST", "/_matrix/client/v3/createRoom", { invite: [alice.userId] })).room_id;
+    await call(t, bob, "POST", "/_matrix/client/v3/createRoom", { invite: [alice.userId] });
     const fromCarol = (await call(t, carol, "POST", "/_matrix/client/v3/createRoom", { invite: [alice.userId] })).room_id;
     const sync = await call(t, alice, "GET", `${SYNC}?since=${since}&timeout=0`);
     expect(Object.keys(sync.rooms?.invite ?? {})).toEqual([fromCarol]);
-    expect(fromBob).toBeDefined();
     await ignore([]);
     const after = (await call(t, alice, "GET", `${SYNC}?timeout=0`)).next_batch;
     const again = await sendText(t, bob, roomId, "bob, heard again");

@@ -4,8 +4,8 @@
 // process, so that case runs only when WEFT_TEST_DATABASE_URL names a server).
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig, startServer, type WeftServer } from "../src/index.js";
-import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+import type { WeftServer } from "../src/index.js";
+import { startSecondProcess, startTestServer, testBackends, type TestServer } from "./support/test-server.js";
 import { call, register, roomPath, type RoomTestUser } from "./support/room-helpers.js";
 
 type SyncBody = { next_batch: string; rooms: { join: Record<string, { ephemeral: { events: { type: string; content: { user_ids: string[] } }[] }; timeline?: { events: { event_id: string }[] } }> } };
@@ -44,14 +44,7 @@ describe.each(testBackends())("typing on $name", (backend) => {
   if (backend.name === "postgres") {
     it("agrees across two server processes sharing the database", async () => {
       // A second process on the same database and data directory (same signing key).
-      const dbName = t.server.db.description.split("/").pop()!;
-      const url = new URL(process.env.WEFT_TEST_DATABASE_URL!);
-      url.pathname = `/${dbName}`;
-      const config = loadConfig({
-        env: {},
-        overrides: { server_name: "localhost", listen: "127.0.0.1:0", data_dir: t.server.config.data_dir, log_level: "silent", rate_limits: "off", registration: "open", database_url: url.toString() },
-      });
-      const second: WeftServer = await startServer(config);
+      const second: WeftServer = await startSecondProcess(t);
       try {
         const on = async (server: WeftServer, user: RoomTestUser, method: string, path: string, body?: unknown): Promise<any> => {
           const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${user.token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });

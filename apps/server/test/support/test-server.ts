@@ -68,3 +68,19 @@ export async function startTestServer(
     },
   };
 }
+
+/**
+ * Starts a second server process's worth of server on the same PostgreSQL
+ * database and data directory (so the same signing key) as `t`, as a second
+ * `weft start` sharing the database would be. PostgreSQL only
+ * (WEFT_TEST_DATABASE_URL set): PGlite has one process. Close it before `t`.
+ */
+export async function startSecondProcess(t: TestServer): Promise<WeftServer> {
+  const url = new URL(process.env.WEFT_TEST_DATABASE_URL!);
+  url.pathname = `/${t.server.db.description.split("/").pop()!}`;
+  const config = loadConfig({
+    env: {},
+    overrides: { server_name: "localhost", listen: "127.0.0.1:0", data_dir: t.server.config.data_dir, log_level: "silent", rate_limits: "off", registration: "open", database_url: url.toString() },
+  });
+  return startServer(config);
+}
