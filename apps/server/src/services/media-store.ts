@@ -109,10 +109,14 @@ export class MediaFileStore {
     readable.on("error", onError);
     readable.on("close", onClose);
     readable.pipe(meter);
+    const out = createWriteStream(tempPath, { flags: "wx" });
     try {
-      await pipeline(meter, createWriteStream(tempPath, { flags: "wx" }));
+      await pipeline(meter, out);
     } catch (error) {
       readable.unpipe(meter);
+      // The pipeline can fail before the file's asynchronous open completes; the
+      // open then still creates it. Unlink only once the stream has closed.
+      if (!out.closed) await new Promise<void>((resolve) => out.once("close", () => resolve()));
       await unlink(tempPath).catch(() => undefined);
       throw error;
     } finally {
