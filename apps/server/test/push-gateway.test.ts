@@ -12,6 +12,7 @@ import { pendingPushes } from "@weft/storage-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, register, roomPath, sendText, type RoomTestUser } from "./support/room-helpers.js";
 import { startTestServer, testBackends, type TestServer } from "./support/test-server.js";
+import { waitFor } from "./support/wait-for.js";
 
 interface Gateway {
   url: string;
@@ -36,19 +37,6 @@ async function startGateway(): Promise<Gateway> {
   gateway.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/_matrix/push/v1/notify`;
   gateway.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return gateway as Gateway;
-}
-
-function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = (): void => {
-      const value = check();
-      if (value !== undefined && value !== false) return resolve(value);
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 describe.each(testBackends())("pushers and push gateways on $name", (backend) => {

@@ -216,12 +216,26 @@ export async function insertNotifications(tx: Queryable, batch: NotificationBatc
   return Number(rows[0]?.n ?? 0);
 }
 
-// The receipt positions of a user per (room, thread): '' is unthreaded.
-const RECEIPT_POSITIONS = `
+// The receipt positions of user $1 per (room, thread) in the rooms `rooms`
+// (an SQL array or subquery for `= ANY(…)`): '' is unthreaded.
+const receiptPositionsSql = (rooms: string): string => `
   SELECT r.room_id, r.thread_id, max(e.stream_position) AS p
   FROM receipts r JOIN events e ON e.event_id = r.event_id
-  WHERE r.user_id = $1 AND r.room_id = ANY($2::text[]) AND r.receipt_type IN ('m.read', 'm.read.private')
+  WHERE r.user_id = $1 AND r.room_id = ANY(${rooms}) AND r.receipt_type IN ('m.read', 'm.read.private')
   GROUP BY r.room_id, r.thread_id`;
+
+// User $1's unread notification groups `n` in the rooms `rooms`: after both the
+// unthreaded receipt and the receipt of their thread (`main` for the main
+// timeline). Needs the CTE `r` (receiptPositionsSql of the same rooms).
+const unreadGroupsSql = (rooms: string): string => `
+  FROM push_members m
+  LEFT JOIN r u ON u.room_id = m.room_id AND u.thread_id = ''
+  CROSS JOIN LATERAL (
+    SELECT g.room_id, g.stream_position, g.thread_id, g.highlight, g.event_id FROM notification_groups g
+    WHERE g.room_id = m.room_id AND g.stream_position > COALESCE(u.p, 0) AND ${HAS_BIT("g.members", "m.ordinal")}
+  ) n
+  LEFT JOIN r t ON t.room_id = n.room_id AND t.thread_id = COALESCE(n.thread_id, 'main')
+  WHERE m.user_id = $1 AND m.room_id = ANY(${rooms}) AND n.stream_position > COALESCE(t.p, 0)`;
 
 /**
  * Unread notification counts of a user in the given rooms, per (room, thread):
@@ -235,16 +249,9 @@ const RECEIPT_POSITIONS = `
 export async function unreadCounts(db: Queryable, userId: string, roomIds: readonly string[]): Promise<UnreadCountRow[]> {
   if (roomIds.length === 0) return [];
   const { rows } = await db.query<UnreadCountRow>(
-    `WITH r AS (${RECEIPT_POSITIONS})
+    `WITH r AS (${receiptPositionsSql("$2::text[]")})
      SELECT n.room_id, n.thread_id, count(*)::int AS notification_count, (count(*) FILTER (WHERE n.highlight))::int AS highlight_count
-     FROM push_members m
-     LEFT JOIN r u ON u.room_id = m.room_id AND u.thread_id = ''
-     CROSS JOIN LATERAL (
-       SELECT g.room_id, g.stream_position, g.thread_id, g.highlight FROM notification_groups g
-       WHERE g.room_id = m.room_id AND g.stream_position > COALESCE(u.p, 0) AND ${HAS_BIT("g.members", "m.ordinal")}
-     ) n
-     LEFT JOIN r t ON t.room_id = n.room_id AND t.thread_id = COALESCE(n.thread_id, 'main')
-     WHERE m.user_id = $1 AND m.room_id = ANY($2::text[]) AND n.stream_position > COALESCE(t.p, 0)
+     ${unreadGroupsSql("$2::text[]")}
      GROUP BY n.room_id, n.thread_id`,
     [userId, roomIds],
   );
@@ -262,17 +269,10 @@ export async function unreadCounts(db: Queryable, userId: string, roomIds: reado
 export async function unreadTotals(db: Queryable, userId: string): Promise<{ unread: number; missed_calls: number }> {
   const { rows } = await db.query<{ unread: number; missed_calls: number }>(
     `WITH rooms AS (SELECT room_id FROM room_memberships WHERE user_id = $1 AND membership = 'join'),
-     r AS (${RECEIPT_POSITIONS.replace("ANY($2::text[])", "ANY(SELECT room_id FROM rooms)")})
+     r AS (${receiptPositionsSql("ARRAY(SELECT room_id FROM rooms)")})
      SELECT count(*)::int AS unread, (count(*) FILTER (WHERE e.type = 'm.call.invite'))::int AS missed_calls
-     FROM push_members m
-     LEFT JOIN r u ON u.room_id = m.room_id AND u.thread_id = ''
-     CROSS JOIN LATERAL (
-       SELECT g.room_id, g.stream_position, g.thread_id, g.event_id FROM notification_groups g
-       WHERE g.room_id = m.room_id AND g.stream_position > COALESCE(u.p, 0) AND ${HAS_BIT("g.members", "m.ordinal")}
-     ) n
-     JOIN events e ON e.event_id = n.event_id
-     LEFT JOIN r t ON t.room_id = n.room_id AND t.thread_id = COALESCE(n.thread_id, 'main')
-     WHERE m.user_id = $1 AND m.room_id IN (SELECT room_id FROM rooms) AND n.stream_position > COALESCE(t.p, 0)`,
+     FROM (SELECT n.event_id ${unreadGroupsSql("ARRAY(SELECT room_id FROM rooms)")}) n
+     JOIN events e ON e.event_id = n.event_id`,
     [userId],
   );
   return { unread: Number(rows[0]?.unread ?? 0), missed_calls: Number(rows[0]?.missed_calls ?? 0) };
@@ -333,7 +333,7 @@ export async function notificationsOfEvent(db: Queryable, roomId: string, eventI
 export async function receiptPositions(db: Queryable, userId: string, roomIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
   const out = new Map<string, Map<string, number>>();
   if (roomIds.length === 0) return out;
-  const { rows } = await db.query<{ room_id: string; thread_id: string; p: number }>(RECEIPT_POSITIONS, [userId, roomIds]);
+  const { rows } = await db.query<{ room_id: string; thread_id: string; p: number }>(receiptPositionsSql("$2::text[]"), [userId, roomIds]);
   for (const r of rows) {
     let m = out.get(r.room_id);
     if (!m) out.set(r.room_id, (m = new Map()));
