@@ -1,7 +1,8 @@
 // Room events (PDUs) and their DAG: https://spec.matrix.org/v1.19/server-server-api/#pdus.
 // The JSON column holds the event exactly as it was signed; everything else is
-// extracted from it for queries. Auth chains are walked with a recursive query
-// over `event_auth_edges` (indexed by its primary key).
+// extracted from it for queries, prev_events and auth_events among them (the
+// DAG's edges, as arrays). Auth chains are walked with a recursive query, a
+// primary-key lookup per step.
 
 import type { Queryable } from "./database.js";
 
@@ -60,7 +61,7 @@ const COLUMNS =
   "event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned, redacted_by, relates_to, rel_type, thread_id, txn_device, txn_id, state_group_before, state_group_after";
 
 /**
- * Inserts an event with its DAG and auth edges (one round trip each at most).
+ * Inserts an event with its DAG and auth edges.
  *
  * @example
  * ```ts
@@ -69,14 +70,10 @@ const COLUMNS =
  */
 export async function insertEvent(tx: Queryable, e: NewEvent): Promise<void> {
   await tx.query(
-    `WITH ev AS (
-       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$22) RETURNING event_id
-     ), pe AS (
-       INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($20::text[]) ON CONFLICT DO NOTHING
-     )
-     INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT $1, unnest($21::text[]) ON CONFLICT DO NOTHING`,
+    `INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
+       outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
+       prev_events, auth_events)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$22,$20,$21)`,
     [
       e.eventId, e.roomId, e.streamPosition, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
       e.unsigned === null ? null : JSON.stringify(e.unsigned), e.outlier ?? false, e.stateGroupBefore, e.stateGroupAfter,
@@ -277,8 +274,8 @@ export async function threadRoots(
 export async function authChainIds(db: Queryable, eventIds: readonly string[]): Promise<string[]> {
   const { rows } = await db.query<{ auth_event_id: string }>(
     `WITH RECURSIVE chain(auth_event_id) AS (
-       SELECT auth_event_id FROM event_auth_edges WHERE event_id = ANY($1::text[])
-       UNION SELECT a.auth_event_id FROM event_auth_edges a JOIN chain c ON a.event_id = c.auth_event_id
+       SELECT a FROM events e CROSS JOIN LATERAL unnest(e.auth_events) AS a WHERE e.event_id = ANY($1::text[])
+       UNION SELECT a FROM chain c JOIN events e ON e.event_id = c.auth_event_id CROSS JOIN LATERAL unnest(e.auth_events) AS a
      ) SELECT auth_event_id FROM chain`,
     [eventIds],
   );
@@ -302,12 +299,11 @@ export async function insertEventAtNextPosition(
     `WITH pos AS (UPDATE weft_stream SET position = position + 1 RETURNING position),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
-       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17, $21 FROM pos
-       RETURNING event_id
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
+         prev_events, auth_events)
+       SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17, $21,
+         $18::text[], $19::text[] FROM pos
      ),
-     pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT $1, unnest($18::text[]) ON CONFLICT DO NOTHING),
-     ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT $1, unnest($19::text[]) ON CONFLICT DO NOTHING),
      sm AS (
        UPDATE room_summaries SET stream_position = pos.position,
          forward_extremities = array_append(ARRAY(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($18::text[])), $1),

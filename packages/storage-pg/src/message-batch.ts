@@ -61,8 +61,8 @@ export type OptimisticOutcome =
  * room's summary row (in room ID order, so concurrent batches never deadlock)
  * only if the room is still at the message's `expectedPosition` and the
  * device has not used the transaction ID, allocates consecutive global stream
- * positions in the messages' order, inserts the events with their DAG and
- * auth edges, moves the forward extremities, updates the summaries and
+ * positions in the messages' order, inserts the events (with their DAG and
+ * auth edges), moves the forward extremities, updates the summaries and
  * records the notifications. Summary rows are locked before the stream row,
  * the order of the transactional path too. With `notify`,
  * `pg_notify(channel, payload)` joins the statement when anything is stored
@@ -94,12 +94,27 @@ export async function insertMessagesIfRoomsAt(
     for (const id of event.prevEvents) (prevOwner.push(i + 1), prevIds.push(id));
     for (const id of event.authEvents) (authOwner.push(i + 1), authIds.push(id));
   });
-  const push = notificationBatchParams(messages.map((m) => m.push?.groups ?? []));
-  const notifications = notificationBatchSql({ stored: "ok", rooms: "$2", owners: "$24", highlights: "$25", members: "$26", actions: "$27" });
+  const params: unknown[] = [
+    e.map((x) => x.eventId), e.map((x) => x.roomId), e.map((x) => x.type), e.map((x) => x.sender), e.map((x) => x.depth),
+    e.map((x) => x.originServerTs), e.map((x) => x.json), e.map((x) => x.stateGroup), e.map((x) => x.relatesTo), e.map((x) => x.relType),
+    e.map((x) => x.threadId), e.map((x) => x.containsUrl), e.map((x) => x.txnDevice), e.map((x) => x.txnId),
+    messages.map((m) => m.bump), messages.map((m) => m.expectedPosition), messages.map((m) => m.push?.rulesEpoch ?? null),
+    messages.map((m) => m.push?.threadId ?? null), messages.map((m) => m.push?.ts ?? 0),
+    prevOwner, prevIds, authOwner, authIds, notify?.channel ?? null, notify?.payload ?? null, e.map((x) => x.txnScope),
+  ];
+  // The notification CTEs only when something notifies: each table a
+  // statement writes costs executor setup even for no rows.
+  let notifications = { ctes: "", queuedOf: (_eventId: string) => "0" };
+  if (messages.some((m) => (m.push?.groups.length ?? 0) > 0)) {
+    const push = notificationBatchParams(messages.map((m) => m.push?.groups ?? []));
+    const sql = notificationBatchSql({ stored: "ok", rooms: "$2", owners: "$27", highlights: "$28", members: "$29", actions: "$30" });
+    notifications = { ctes: `,\n     ${sql.ctes}`, queuedOf: sql.queuedOf };
+    params.push(push.owners, push.highlights, push.members, push.actions);
+  }
   const { rows } = await db.query<{ n: number; position: number | null; existing: string | null; queued: number }>(
     `WITH inp AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::bigint[],
-         $9::text[], $10::text[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::bool[], $16::bigint[], $17::bigint[], $18::text[], $19::bigint[], $30::text[])
+         $9::text[], $10::text[], $11::text[], $12::bool[], $13::text[], $14::text[], $15::bool[], $16::bigint[], $17::bigint[], $18::text[], $19::bigint[], $26::text[])
          WITH ORDINALITY AS i(event_id, room_id, type, sender, depth, ts, json, state_group,
            relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, bump, expected, epoch, push_thread, push_ts, txn_scope, n)
      ),
@@ -125,17 +140,15 @@ export async function insertMessagesIfRoomsAt(
        SELECT i.*, (SELECT position FROM pos) - (SELECT count(*) FROM lk) + row_number() OVER (ORDER BY i.n) AS position
        FROM inp i WHERE i.room_id IN (SELECT room_id FROM lk)
      ),
+     prev AS (SELECT * FROM unnest($20::int[], $21::text[]) WITH ORDINALITY AS p(n, id, k)),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
+         prev_events, auth_events)
        SELECT event_id, room_id, position, type, NULL, sender, depth, ts, json, NULL, false, state_group, state_group,
-         relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope FROM ok
-     ),
-     prev AS (SELECT * FROM unnest($20::int[], $21::text[]) AS p(n, id)),
-     pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ok.event_id, prev.id FROM ok JOIN prev ON prev.n = ok.n ON CONFLICT DO NOTHING),
-     ae AS (
-       INSERT INTO event_auth_edges (event_id, auth_event_id)
-       SELECT ok.event_id, a.id FROM ok JOIN unnest($22::int[], $23::text[]) AS a(n, id) ON a.n = ok.n ON CONFLICT DO NOTHING
+         relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
+         ARRAY(SELECT prev.id FROM prev WHERE prev.n = ok.n ORDER BY prev.k),
+         ARRAY(SELECT a.id FROM unnest($22::int[], $23::text[]) WITH ORDINALITY AS a(n, id, k) WHERE a.n = ok.n ORDER BY a.k) FROM ok
      ),
      sm AS (
        UPDATE room_summaries s SET stream_position = ok.position,
@@ -144,21 +157,12 @@ export async function insertMessagesIfRoomsAt(
          bump_stamp = CASE WHEN ok.bump THEN ok.position ELSE s.bump_stamp END,
          max_depth = GREATEST(s.max_depth, ok.depth)
        FROM ok WHERE s.room_id = ANY($2::text[]) AND s.room_id = ok.room_id
-     ),
-     ${notifications.ctes}
+     )${notifications.ctes}
      SELECT i.n::int AS n, ok.position, dup.event_id AS existing, ${notifications.queuedOf("i.event_id")} AS queued,
-       (SELECT pg_notify($28, $29) FROM pos WHERE $28::text IS NOT NULL) AS notified
+       (SELECT pg_notify($24, $25) FROM pos WHERE $24::text IS NOT NULL) AS notified
      FROM inp i LEFT JOIN ok ON ok.n = i.n LEFT JOIN dup ON dup.n = i.n
      ORDER BY i.n`,
-    [
-      e.map((x) => x.eventId), e.map((x) => x.roomId), e.map((x) => x.type), e.map((x) => x.sender), e.map((x) => x.depth),
-      e.map((x) => x.originServerTs), e.map((x) => x.json), e.map((x) => x.stateGroup), e.map((x) => x.relatesTo), e.map((x) => x.relType),
-      e.map((x) => x.threadId), e.map((x) => x.containsUrl), e.map((x) => x.txnDevice), e.map((x) => x.txnId),
-      messages.map((m) => m.bump), messages.map((m) => m.expectedPosition), messages.map((m) => m.push?.rulesEpoch ?? null),
-      messages.map((m) => m.push?.threadId ?? null), messages.map((m) => m.push?.ts ?? 0),
-      prevOwner, prevIds, authOwner, authIds, push.owners, push.highlights, push.members, push.actions,
-      notify?.channel ?? null, notify?.payload ?? null, e.map((x) => x.txnScope),
-    ],
+    params,
   );
   return rows.map((row): OptimisticOutcome => {
     if (row.existing) return { kind: "duplicate", existing: row.existing };
@@ -177,10 +181,24 @@ export async function insertMessagesIfRoomsAt(
 async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify: { channel: string; payload: string } | undefined): Promise<OptimisticOutcome> {
   const e = m.event;
   const push = m.push;
-  const groups = notificationBatchParams([push?.groups ?? []]);
-  const notifications = notificationBatchSql({ stored: "one", rooms: "ARRAY[$2]", owners: "$27", highlights: "$24", members: "$25", actions: "$22" });
+  const params: unknown[] = [
+    e.eventId, e.roomId, e.type, e.sender, e.depth, e.originServerTs, e.json, e.stateGroup, e.relatesTo, e.relType, e.threadId,
+    e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, m.bump, m.expectedPosition, notify?.channel ?? null,
+    push?.rulesEpoch ?? null, notify?.payload ?? null, e.txnScope,
+  ];
+  let notifications = { ctes: "", queued: "0" }; // as in the batch statement: only when something notifies
+  if (push && push.groups.length > 0) {
+    const groups = notificationBatchParams([push.groups]);
+    const sql = notificationBatchSql({ stored: "one", rooms: "ARRAY[$2]", owners: "$23", highlights: "$24", members: "$25", actions: "$26" });
+    notifications = {
+      ctes: `, one AS (SELECT 1 AS n, $2::text AS room_id, $1::text AS event_id, pos.position, $27::text AS push_thread, $28::bigint AS push_ts FROM pos),
+     ${sql.ctes}`,
+      queued: sql.queuedOf("$1"),
+    };
+    params.push(groups.owners, groups.highlights, groups.members, groups.actions, push.threadId, push.ts);
+  }
   const { rows } = await db.query<{ position: number | null; existing: string | null; queued: number | null }>(
-    `WITH dup AS (SELECT event_id FROM events WHERE $14::text IS NOT NULL AND sender = $4 AND txn_device = $13 AND room_id = $2 AND txn_scope = $28 AND txn_id = $14),
+    `WITH dup AS (SELECT event_id FROM events WHERE $14::text IS NOT NULL AND sender = $4 AND txn_device = $13 AND room_id = $2 AND txn_scope = $22 AND txn_id = $14),
      lk AS (
        SELECT room_id FROM room_summaries WHERE room_id = $2 AND stream_position = $18::bigint AND NOT EXISTS (SELECT 1 FROM dup)
          AND ($20::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM push_rules WHERE stream_position > $20::bigint))
@@ -189,29 +207,21 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
      pos AS (UPDATE weft_stream SET position = position + 1 WHERE EXISTS (SELECT 1 FROM lk) RETURNING position),
      ev AS (
        INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope)
-       SELECT $1, $2, pos.position, $3, NULL, $4, $5, $6, $7, NULL, false, $8::bigint, $8::bigint, $9, $10, $11, $12, $13, $14, $28 FROM pos
-       RETURNING event_id
+         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
+         prev_events, auth_events)
+       SELECT $1, $2, pos.position, $3, NULL, $4, $5, $6, $7, NULL, false, $8::bigint, $8::bigint, $9, $10, $11, $12, $13, $14, $22,
+         $15::text[], $16::text[] FROM pos
      ),
-     pe AS (INSERT INTO event_edges (event_id, prev_event_id) SELECT ev.event_id, p FROM ev, unnest($15::text[]) AS p ON CONFLICT DO NOTHING),
-     ae AS (INSERT INTO event_auth_edges (event_id, auth_event_id) SELECT ev.event_id, a FROM ev, unnest($16::text[]) AS a ON CONFLICT DO NOTHING),
      sm AS (
        UPDATE room_summaries SET stream_position = pos.position,
          forward_extremities = array_append(ARRAY(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($15::text[])), $1),
          bump_stamp = CASE WHEN $17::boolean THEN pos.position ELSE bump_stamp END,
          max_depth = GREATEST(max_depth, $5::bigint)
        FROM pos WHERE room_id = $2
-     ),
-     one AS (SELECT 1 AS n, $2::text AS room_id, $1::text AS event_id, pos.position, $21::text AS push_thread, $23::bigint AS push_ts FROM pos),
-     ${notifications.ctes}
+     )${notifications.ctes}
      SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing,
-       (SELECT pg_notify($19, $26) FROM pos WHERE $19::text IS NOT NULL) AS notified, ${notifications.queuedOf("$1")} AS queued`,
-    [
-      e.eventId, e.roomId, e.type, e.sender, e.depth, e.originServerTs, e.json, e.stateGroup, e.relatesTo, e.relType, e.threadId,
-      e.containsUrl, e.txnDevice, e.txnId, e.prevEvents, e.authEvents, m.bump, m.expectedPosition, notify?.channel ?? null,
-      push?.rulesEpoch ?? null, push?.threadId ?? null, groups.actions, push?.ts ?? 0, groups.highlights, groups.members, notify?.payload ?? null,
-      groups.owners, e.txnScope,
-    ],
+       (SELECT pg_notify($19, $21) FROM pos WHERE $19::text IS NOT NULL) AS notified, ${notifications.queued} AS queued`,
+    params,
   );
   const row = rows[0];
   if (row?.existing) return { kind: "duplicate", existing: row.existing };

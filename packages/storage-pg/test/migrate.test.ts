@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { testBackends } from "@weft/storage-pg/testing";
-import { forwardExtremities, migrate, MIGRATIONS, type Database } from "@weft/storage-pg";
+import { authChainIds, forwardExtremities, migrate, MIGRATIONS, type Database } from "@weft/storage-pg";
 
 describe.each(testBackends())("migrations on $name", (backend) => {
   let db: Database | undefined;
@@ -16,7 +16,7 @@ describe.each(testBackends())("migrations on $name", (backend) => {
     expect(await migrate(db)).toEqual([]);
   });
 
-  it("upgrades a 0005 database: extremities move into the summary rows, sent transactions get their scope", async () => {
+  it("upgrades a 0005 database: extremities move into the summary rows, sent transactions get their scope, edges move into the events", async () => {
     db = await backend.open(MIGRATIONS.filter((m) => m.id < "0006"));
     await db.query("INSERT INTO rooms (room_id, room_version, creator, created_ts) VALUES ('!a:x', '12', '@a:x', 0), ('!b:x', '12', '@a:x', 0)");
     await db.query("INSERT INTO room_summaries (room_id, room_version, stream_position, bump_stamp) VALUES ('!a:x', '12', 2, 2), ('!b:x', '12', 0, 0)");
@@ -29,15 +29,20 @@ describe.each(testBackends())("migrations on $name", (backend) => {
     await event("$m1", "m.room.message", { content: { body: "hi" } });
     await event("$r1", "m.room.redaction", { redacts: "$m1", content: {} });
     await event("$r2", "m.room.redaction", { content: { redacts: "$m1" } });
+    await db.query("INSERT INTO event_edges (event_id, prev_event_id) VALUES ('$r1', '$m1'), ('$r2', '$r1'), ('$r2', '$m1')");
+    await db.query("INSERT INTO event_auth_edges (event_id, auth_event_id) VALUES ('$m1', '$c'), ('$r1', '$m1'), ('$r1', '$c')");
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.id).filter((id) => id >= "0006").sort());
     expect(await forwardExtremities(db, "!a:x")).toEqual(["$m1", "$m2"]);
     expect(await forwardExtremities(db, "!b:x")).toEqual([]);
-    const { rows } = await db.query<{ event_id: string; txn_scope: string }>("SELECT event_id, txn_scope FROM events ORDER BY event_id");
+    const { rows } = await db.query("SELECT event_id, txn_scope, prev_events, auth_events FROM events ORDER BY event_id");
     expect(rows).toEqual([
-      { event_id: "$m1", txn_scope: "send/m.room.message" },
-      { event_id: "$r1", txn_scope: "redact/$m1" },
-      { event_id: "$r2", txn_scope: "redact/$m1" },
+      { event_id: "$m1", txn_scope: "send/m.room.message", prev_events: [], auth_events: ["$c"] },
+      { event_id: "$r1", txn_scope: "redact/$m1", prev_events: ["$m1"], auth_events: ["$c", "$m1"] },
+      { event_id: "$r2", txn_scope: "redact/$m1", prev_events: ["$m1", "$r1"], auth_events: [] },
     ]);
+    expect((await authChainIds(db, ["$r1"])).sort()).toEqual(["$c", "$m1"]);
+    const tables = await db.query("SELECT tablename FROM pg_tables WHERE tablename IN ('event_edges', 'event_auth_edges')");
+    expect(tables.rows).toEqual([]);
   });
 
   it("rolls a failed transaction back completely", async () => {

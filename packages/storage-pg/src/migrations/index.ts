@@ -10,6 +10,7 @@ import { USER_REPORTS } from "./0004-user-reports.js";
 import { OPENID_TOKENS } from "./0005-openid-tokens.js";
 import { TRANSACTION_SCOPE } from "./0006-transaction-scope.js";
 import { EXTREMITIES_IN_SUMMARY } from "./0007-extremities-in-summary.js";
+import { EDGES_IN_EVENTS } from "./0008-edges-in-events.js";
 import { MEDIA } from "./0300-media.js";
 import { E2EE } from "./0100-e2ee.js";
 import { PUSH } from "./0200-push.js";
@@ -23,4 +24,4 @@ export interface Migration {
 }
 
 /** Every migration, in order. */
-export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, SEARCH, USER_REPORTS, OPENID_TOKENS, TRANSACTION_SCOPE, EXTREMITIES_IN_SUMMARY, E2EE, PUSH, PUSH_GROUPS, MEDIA];
+export const MIGRATIONS: readonly Migration[] = [CORE_ACCOUNTS, CORE_ROOMS, SEARCH, USER_REPORTS, OPENID_TOKENS, TRANSACTION_SCOPE, EXTREMITIES_IN_SUMMARY, EDGES_IN_EVENTS, E2EE, PUSH, PUSH_GROUPS, MEDIA];
