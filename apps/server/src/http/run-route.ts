@@ -62,10 +62,20 @@ export async function runRoute(route: AnyRoute, request: RouteRequest, runtime: 
     body = parseInput(route.body, await readJsonBody(req, runtime.maxRequestBytes), "M_BAD_JSON", "body");
   }
 
-  const abort = new AbortController();
-  const onEnd = (): void => abort.abort();
-  res.once("close", onEnd);
-  runtime.shutdownSignal.addEventListener("abort", onEnd);
+  // The abort signal (client gone, or shutdown) is made on first use: only
+  // long polls and media waits read it, and listening on the shutdown
+  // EventTarget costs every other request several microseconds.
+  let abort: AbortController | undefined;
+  const onEnd = (): void => abort?.abort();
+  const signal = (): AbortSignal => {
+    if (!abort) {
+      abort = new AbortController();
+      if (res.closed || runtime.shutdownSignal.aborted) abort.abort();
+      res.once("close", onEnd);
+      runtime.shutdownSignal.addEventListener("abort", onEnd);
+    }
+    return abort.signal;
+  };
   try {
     const result = await route.handler({
       params,
@@ -75,7 +85,9 @@ export async function runRoute(route: AnyRoute, request: RouteRequest, runtime: 
       accessToken,
       ip: request.ip,
       requestId: request.requestId,
-      signal: abort.signal,
+      get signal() {
+        return signal();
+      },
       headers: req.headers,
       stream: route.body === "stream" ? req : undefined,
     });
@@ -92,8 +104,10 @@ export async function runRoute(route: AnyRoute, request: RouteRequest, runtime: 
       res.end();
     } else sendJson(res, result.status, JSON.stringify(result.body));
   } finally {
-    res.off("close", onEnd);
-    runtime.shutdownSignal.removeEventListener("abort", onEnd);
+    if (abort) {
+      res.off("close", onEnd);
+      runtime.shutdownSignal.removeEventListener("abort", onEnd);
+    }
   }
 }
 
