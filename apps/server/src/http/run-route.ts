@@ -62,20 +62,10 @@ export async function runRoute(route: AnyRoute, request: RouteRequest, runtime: 
     body = parseInput(route.body, await readJsonBody(req, runtime.maxRequestBytes), "M_BAD_JSON", "body");
   }
 
-  // The abort signal (client gone, or shutdown) is made on first use: only
-  // long polls and media waits read it, and listening on the shutdown
-  // EventTarget costs every other request several microseconds.
-  let abort: AbortController | undefined;
-  const onEnd = (): void => abort?.abort();
-  const signal = (): AbortSignal => {
-    if (!abort) {
-      abort = new AbortController();
-      if (res.closed || runtime.shutdownSignal.aborted) abort.abort();
-      res.once("close", onEnd);
-      runtime.shutdownSignal.addEventListener("abort", onEnd);
-    }
-    return abort.signal;
-  };
+  const abort = new AbortController();
+  const onEnd = (): void => abort.abort();
+  res.once("close", onEnd);
+  runtime.shutdownSignal.addEventListener("abort", onEnd);
   try {
     const result = await route.handler({
       params,
@@ -85,9 +75,7 @@ export async function runRoute(route: AnyRoute, request: RouteRequest, runtime: 
       accessToken,
       ip: request.ip,
       requestId: request.requestId,
-      get signal() {
-        return signal();
-      },
+      signal: abort.signal,
       headers: req.headers,
       stream: route.body === "stream" ? req : undefined,
     });
@@ -104,10 +92,8 @@ export async function runRoute(route: AnyRoute, request: RouteRequest, runtime: 
       res.end();
     } else sendJson(res, result.status, JSON.stringify(result.body));
   } finally {
-    if (abort) {
-      res.off("close", onEnd);
-      runtime.shutdownSignal.removeEventListener("abort", onEnd);
-    }
+    res.off("close", onEnd);
+    runtime.shutdownSignal.removeEventListener("abort", onEnd);
   }
 }
 
