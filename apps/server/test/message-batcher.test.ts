@@ -27,7 +27,9 @@ function fakeDatabase(poisoned: string): { db: Queryable; statements: string[][]
   const db: Queryable = {
     async query<Row>(_sql: string, params: readonly unknown[] = []) {
       await new Promise((resolve) => setImmediate(resolve));
-      const ids = Array.isArray(params[0]) ? (params[0] as string[]) : [params[0] as string];
+      // A batch statement's first parameter is its rows as a JSON array; a lone message's is its event ID.
+      const first = params[0] as string;
+      const ids = first.startsWith("[") ? (JSON.parse(first) as { event_id: string }[]).map((row) => row.event_id) : [first];
       statements.push(ids);
       if (ids.includes(poisoned)) throw new Error(`cannot store ${poisoned}`);
       const rows = ids.map((_, i) => ({ n: i + 1, position: ++position, existing: null, queued: 0 }));
