@@ -19,27 +19,13 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { registerUser } from "./bench-server.mjs";
+import { cpuMs, registerUser } from "./bench-server.mjs";
 import { BenchConnection } from "./http-client.mjs";
 
 const SENDERS = Number(process.env.SENDERS ?? 1);
 const ROUND = Number(process.env.ROUND ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const WARMUP = Number(process.env.WARMUP ?? 5000);
-
-/** CPU time (user + system, ms) of the processes `pids`, from /proc. */
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
 
 /** Local PostgreSQL backends connected to database `name` (their command line names it). */
 function backendsOf(name) {

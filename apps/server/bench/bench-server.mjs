@@ -3,7 +3,7 @@
 // start it on a free loopback port with rate limits off, and register users.
 
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,4 +87,18 @@ export async function registerUser(url, username) {
   const done = first.access_token ? first : await post({ ...body, auth: { type: "m.login.dummy", session: first.session } });
   if (!done.access_token) throw new Error(`register ${username}: ${JSON.stringify(done)}`);
   return { userId: done.user_id, token: done.access_token };
+}
+
+/** CPU time (user + system, ms) of the processes `pids`, from /proc. */
+export function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
 }

@@ -25,7 +25,7 @@
 
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { registerUser, startBenchServer } from "./bench-server.mjs";
+import { cpuMs, registerUser, startBenchServer } from "./bench-server.mjs";
 import { BenchConnection } from "./http-client.mjs";
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
@@ -49,20 +49,6 @@ async function once(url, method, path, options) {
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** CPU time (user + system, ms) of the processes `pids`, from /proc. */
-function cpuMs(pids) {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
 }
 
 /** PostgreSQL server processes on this machine (for CPU per message, when the database is local). */
