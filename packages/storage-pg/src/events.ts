@@ -57,6 +57,24 @@ export interface NewEvent {
   authEvents: readonly string[];
 }
 
+/** The columns every statement that stores an event writes, in the order their values follow. */
+export const EVENT_INSERT_COLUMNS = `(event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
+  outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
+  prev_events, auth_events)`;
+
+/**
+ * The SET list that moves a room's summary row past a new event (all SQL
+ * expressions): its stream position, forward extremities (the event's prev
+ * events leave, the event joins), bump stamp and depth. `row` prefixes the
+ * summary's own columns (an alias with its dot, or "").
+ */
+export function summaryAfterEventSql(e: { row: string; position: string; eventId: string; prevEvents: string; bump: string; depth: string }): string {
+  return `stream_position = ${e.position},
+         forward_extremities = array_append(ARRAY(SELECT x FROM unnest(${e.row}forward_extremities) AS x WHERE x <> ALL(${e.prevEvents})), ${e.eventId}),
+         bump_stamp = CASE WHEN ${e.bump} THEN ${e.position} ELSE ${e.row}bump_stamp END,
+         max_depth = GREATEST(${e.row}max_depth, ${e.depth})`;
+}
+
 const COLUMNS =
   "event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned, redacted_by, relates_to, rel_type, thread_id, txn_device, txn_id, state_group_before, state_group_after";
 
@@ -70,9 +88,7 @@ const COLUMNS =
  */
 export async function insertEvent(tx: Queryable, e: NewEvent): Promise<void> {
   await tx.query(
-    `INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-       outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
-       prev_events, auth_events)
+    `INSERT INTO events ${EVENT_INSERT_COLUMNS}
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$22,$20,$21)`,
     [
       e.eventId, e.roomId, e.streamPosition, e.type, e.stateKey, e.sender, e.depth, e.originServerTs, e.json,
@@ -298,17 +314,14 @@ export async function insertEventAtNextPosition(
   const { rows } = await tx.query<{ position: number }>(
     `WITH pos AS (UPDATE weft_stream SET position = position + 1 RETURNING position),
      ev AS (
-       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
-         prev_events, auth_events)
+       INSERT INTO events ${EVENT_INSERT_COLUMNS}
        SELECT $1, $2, pos.position, $3, $4, $5, $6, $7, $8, $9::jsonb, false, $10::bigint, $11::bigint, $12, $13, $14, $15, $16, $17, $21,
          $18::text[], $19::text[] FROM pos
      ),
      sm AS (
-       UPDATE room_summaries SET stream_position = pos.position,
-         forward_extremities = array_append(ARRAY(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($18::text[])), $1),
-         bump_stamp = CASE WHEN $20::boolean THEN pos.position ELSE bump_stamp END,
-         max_depth = GREATEST(max_depth, $6::bigint), state_group = COALESCE($11::bigint, state_group)
+       UPDATE room_summaries
+       SET ${summaryAfterEventSql({ row: "", position: "pos.position", eventId: "$1", prevEvents: "$18::text[]", bump: "$20::boolean", depth: "$6::bigint" })},
+         state_group = COALESCE($11::bigint, state_group)
        FROM pos WHERE room_id = $2
      )
      SELECT position FROM pos`,

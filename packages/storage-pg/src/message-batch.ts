@@ -16,7 +16,7 @@
 // the primary key.
 
 import type { Queryable } from "./database.js";
-import type { NewEvent } from "./events.js";
+import { EVENT_INSERT_COLUMNS, summaryAfterEventSql, type NewEvent } from "./events.js";
 import { notificationBatchParams, notificationBatchSql, type NotificationGroup } from "./notifications.js";
 
 /** A message event (no state key) built on a room state as of `expectedPosition`. */
@@ -137,18 +137,13 @@ export async function insertMessagesIfRoomsAt(
        FROM inp i WHERE i.room_id IN (SELECT room_id FROM lk)
      ),
      ev AS (
-       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
-         prev_events, auth_events)
+       INSERT INTO events ${EVENT_INSERT_COLUMNS}
        SELECT event_id, room_id, position, type, NULL, sender, depth, ts, json, NULL, false, state_group, state_group,
          relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope, prev, auth FROM ok
      ),
      sm AS (
-       UPDATE room_summaries s SET stream_position = ok.position,
-         forward_extremities = array_append(
-           ARRAY(SELECT x FROM unnest(s.forward_extremities) AS x WHERE x <> ALL(ok.prev)), ok.event_id),
-         bump_stamp = CASE WHEN ok.bump THEN ok.position ELSE s.bump_stamp END,
-         max_depth = GREATEST(s.max_depth, ok.depth)
+       UPDATE room_summaries s
+       SET ${summaryAfterEventSql({ row: "s.", position: "ok.position", eventId: "ok.event_id", prevEvents: "ok.prev", bump: "ok.bump", depth: "ok.depth" })}
        FROM ok WHERE s.room_id = ANY($2::text[]) AND s.room_id = ok.room_id
      )${notifications.ctes}
      SELECT i.n::int AS n, ok.position, dup.event_id AS existing, ${notifications.queuedOf("i.event_id")} AS queued,
@@ -199,17 +194,13 @@ async function insertMessageIfRoomAt(db: Queryable, m: OptimisticMessage, notify
      ),
      pos AS (UPDATE weft_stream SET position = position + 1 WHERE EXISTS (SELECT 1 FROM lk) RETURNING position),
      ev AS (
-       INSERT INTO events (event_id, room_id, stream_position, type, state_key, sender, depth, origin_server_ts, json, unsigned,
-         outlier, state_group_before, state_group_after, relates_to, rel_type, thread_id, contains_url, txn_device, txn_id, txn_scope,
-         prev_events, auth_events)
+       INSERT INTO events ${EVENT_INSERT_COLUMNS}
        SELECT $1, $2, pos.position, $3, NULL, $4, $5, $6, $7, NULL, false, $8::bigint, $8::bigint, $9, $10, $11, $12, $13, $14, $22,
          $15::text[], $16::text[] FROM pos
      ),
      sm AS (
-       UPDATE room_summaries SET stream_position = pos.position,
-         forward_extremities = array_append(ARRAY(SELECT x FROM unnest(forward_extremities) AS x WHERE x <> ALL($15::text[])), $1),
-         bump_stamp = CASE WHEN $17::boolean THEN pos.position ELSE bump_stamp END,
-         max_depth = GREATEST(max_depth, $5::bigint)
+       UPDATE room_summaries
+       SET ${summaryAfterEventSql({ row: "", position: "pos.position", eventId: "$1", prevEvents: "$15::text[]", bump: "$17::boolean", depth: "$5::bigint" })}
        FROM pos WHERE room_id = $2
      )${notifications.ctes}
      SELECT (SELECT position FROM pos) AS position, (SELECT event_id FROM dup) AS existing,
